@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Plain-JS entry point behind the npm scripts: it must run on a clean clone, before any
+// dependency is installed, so it installs the npm dependencies when they are missing and then
+// hands over to the TypeScript CLI (run by tsx).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+if (!existsSync(tsx) || !existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.error('[stack] installing npm dependencies (npm ci)…');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+const args =
+  command === 'run'
+    ? rest
+    : [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), command ?? 'help', ...rest];
+const r = spawnSync(tsx, args, { cwd: process.cwd(), stdio: 'inherit' });
+if (r.signal) process.kill(process.pid, r.signal);
+process.exit(r.status ?? 1);

@@ -1,0 +1,174 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import {
+  destroyCluster,
+  freePort,
+  isRunning,
+  readCluster,
+  startCluster,
+  stopCluster,
+} from './cluster.ts';
+import { ensureInstalled } from './install.ts';
+import { ANON_KEY, SERVICE_ROLE_KEY } from './keys.ts';
+import { BIN, LOCAL_DIR, ROOT } from './paths.ts';
+import { startPlatform } from './platform.ts';
+
+const DB_DIR = join(LOCAL_DIR, 'db');
+const STACK_FILE = join(LOCAL_DIR, 'stack.json');
+const DEFAULT_DB_PORT = 54322;
+const DEFAULT_API_PORT = 54321;
+
+const log = (line: string) => console.error(line);
+
+async function portOr(preferred: number): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => freePort().then(resolve));
+    s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
+  });
+}
+
+async function dbUp(): Promise<string> {
+  ensureInstalled(log);
+  const existing = readCluster(DB_DIR);
+  const port = existing?.port ?? (await portOr(DEFAULT_DB_PORT));
+  return (await startCluster(DB_DIR, port)).url;
+}
+
+function runningStack(): { pid: number; api: string } | undefined {
+  if (!existsSync(STACK_FILE)) return undefined;
+  const s = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as { pid: number; api: string };
+  try {
+    process.kill(s.pid, 0);
+    return s;
+  } catch {
+    return undefined;
+  }
+}
+
+// The cron job reads where to call and with which key from Vault, as on a hosted project.
+async function writeVaultEntries(dbUrl: string, apiUrl: string): Promise<void> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (const [name, value] of [
+      ['project_url', apiUrl],
+      ['service_role_key', SERVICE_ROLE_KEY],
+    ]) {
+      await sql`select case when exists (select 1 from vault.secrets where name = ${name})
+        then (select vault.update_secret(id, ${value}) from vault.secrets where name = ${name})::text
+        else vault.create_secret(${value}, ${name})::text end`;
+    }
+  } finally {
+    await sql.end();
+  }
+}
+
+async function start(): Promise<void> {
+  const running = runningStack();
+  if (running) {
+    console.log(`The stack is already running (pid ${running.pid}): ${running.api}`);
+    return;
+  }
+  const t0 = performance.now();
+  const dbWasRunning = isRunning(DB_DIR);
+  const dbUrl = await dbUp();
+  const dbPort = readCluster(DB_DIR)!.port;
+  const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
+  const functionEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (k.startsWith('ODOO_') && v) functionEnv[k] = v;
+  const platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv, log });
+  await writeVaultEntries(dbUrl, platform.url);
+  writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url }));
+
+  console.log(`
+Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} s)
+
+  Report page    ${platform.url}/
+  REST API       ${platform.url}/rest/v1
+  Functions      ${platform.url}/functions/v1/<name>
+  Database       ${dbUrl}
+  anon key       ${ANON_KEY}
+  service key    ${SERVICE_ROLE_KEY}
+
+Ctrl-C stops everything this command started.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error('\nstopping…');
+    await platform.close();
+    if (!dbWasRunning) stopCluster(DB_DIR);
+    if (existsSync(STACK_FILE)) unlinkSync(STACK_FILE);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function test(args: string[]): number {
+  ensureInstalled(log);
+  const steps: Array<[string, string[]]> = [
+    [join(BIN, 'biome'), ['check', '.']],
+    [join(BIN, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+    [join(BIN, 'vitest'), ['run', ...args]],
+  ];
+  for (const [cmd, argv] of steps) {
+    console.error(`\n▶ ${cmd.split('/').pop()} ${argv.join(' ')}`);
+    const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) return r.status ?? 1;
+  }
+  return 0;
+}
+
+async function db(sub: string | undefined): Promise<number> {
+  switch (sub) {
+    case 'up':
+      console.log(await dbUp());
+      return 0;
+    case 'down':
+      stopCluster(DB_DIR);
+      return 0;
+    case 'reset': {
+      const port = readCluster(DB_DIR)?.port;
+      destroyCluster(DB_DIR);
+      ensureInstalled(log);
+      console.log((await startCluster(DB_DIR, port ?? (await portOr(DEFAULT_DB_PORT)))).url);
+      return 0;
+    }
+    case 'url': {
+      const c = readCluster(DB_DIR);
+      if (!c) {
+        console.error('no local database yet: run `npm run db -- up`');
+        return 1;
+      }
+      if (!isRunning(DB_DIR))
+        console.error('note: the local database is stopped (`npm run db -- up`)');
+      console.log(c.url);
+      return 0;
+    }
+    default:
+      console.error('usage: npm run db -- up | down | reset | url');
+      return 2;
+  }
+}
+
+const [command, ...args] = process.argv.slice(2);
+switch (command) {
+  case 'start':
+    await start();
+    break;
+  case 'test':
+    process.exit(test(args));
+    break;
+  case 'db':
+    process.exit(await db(args[0]));
+    break;
+  default:
+    console.error('usage: stack.mjs start | test [vitest args] | db up|down|reset|url');
+    process.exit(command === 'help' ? 0 : 2);
+}

@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import { clusterUrl } from './cluster.ts';
+import { EdgeFunctions } from './edge-functions.ts';
+import { type RestMount, startGateway } from './gateway.ts';
+import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from './keys.ts';
+import { FUNCTIONS_DIR, WEB_DIR } from './paths.ts';
+import { startPgNetWorker } from './pg-net-worker.ts';
+import { loadProjectConfig } from './project-config.ts';
+
+export interface PlatformOptions {
+  /** Port of the project's cluster (superuser `postgres`, trust auth on 127.0.0.1). */
+  dbPort: number;
+  gatewayPort: number;
+  functionsDir?: string;
+  webDir?: string;
+  /** Extra environment for every Edge Function (e.g. ODOO_* for the demo Odoo). */
+  functionEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The Supabase services around the database, started against a running cluster: the API
+ * gateway (/rest/v1, /functions/v1, the page at /) and the pg_net worker.
+ */
+export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
+  const config = loadProjectConfig();
+  const url = `http://127.0.0.1:${opts.gatewayPort}`;
+  const functions = new EdgeFunctions({
+    functionsDir: opts.functionsDir ?? FUNCTIONS_DIR,
+    log: opts.log,
+    env: {
+      ...opts.functionEnv,
+      SUPABASE_URL: url,
+      SUPABASE_DB_URL: clusterUrl(opts.dbPort),
+      SUPABASE_ANON_KEY: ANON_KEY,
+      SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+      SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ANON_KEY }),
+      SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_ROLE_KEY }),
+    },
+  });
+  const { createRestHandler } = await import('./rest/index.ts');
+  const rest: RestMount = createRestHandler({
+    dbUrl: clusterUrl(opts.dbPort, 'authenticator', 'postgres'),
+    jwtSecret: JWT_SECRET,
+    schemas: config.apiSchemas,
+    anonKey: ANON_KEY,
+    serviceKey: SERVICE_ROLE_KEY,
+    maxRows: config.maxRows,
+    extraSearchPath: config.extraSearchPath,
+  });
+  const worker = await startPgNetWorker({ dbUrl: clusterUrl(opts.dbPort), log: opts.log });
+  let server: Server;
+  try {
+    server = await startGateway({
+      port: opts.gatewayPort,
+      config,
+      functions,
+      rest,
+      webDir: opts.webDir ?? WEB_DIR,
+      log: opts.log,
+    });
+  } catch (e) {
+    await worker.stop();
+    await rest.close();
+    throw e;
+  }
+  return {
+    url,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([functions.close(), worker.stop(), rest.close()]);
+    },
+  };
+}
