@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from './cluster.ts';
+import { readEnvFile } from './env-file.ts';
 import { BIN, ROOT } from './paths.ts';
 
 interface Worker {
@@ -21,18 +22,6 @@ export interface EdgeFunctionsOptions {
   /** What every function gets, like the platform's default secrets (SUPABASE_URL, keys, DB URL). */
   env: Record<string, string>;
   log?: (line: string) => void;
-}
-
-// User env files may not define SUPABASE_* names on the platform; the same rule applies here.
-function readEnvFile(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (!m || m[1].startsWith('SUPABASE_')) continue;
-    out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return out;
 }
 
 /**
@@ -74,7 +63,10 @@ export class EdgeFunctions {
       pathToFileURL(join(dir, 'index.ts')).href,
     ];
     const env = {
-      ...readEnvFile(join(this.opts.functionsDir, '.env')),
+      // As on the platform, env files may not define SUPABASE_* names.
+      ...Object.fromEntries(
+        Object.entries(readEnvFile(join(this.opts.functionsDir, '.env'))).filter(([k]) => !k.startsWith('SUPABASE_')),
+      ),
       ...this.opts.env,
       LOCAL_FUNCTION_PORT: String(port),
       DENO_DIR: join(ROOT, '.local', 'deno'), // shared cache of npm: modules across stacks

@@ -1,0 +1,46 @@
+import type { Sql, TransactionSql } from 'postgres';
+import type { Column } from './columns.ts';
+
+export type RefetchItem = { ids: number[] } | { field: string; values: number[] };
+
+export interface ModelState {
+  model: string;
+  phase: 'snapshot' | 'incremental';
+  snapshotCursor: number;
+  snapshotTotal: number | null;
+  snapshotStartedAt: Date | null;
+  highWater: Date | null;
+  windowSince: Date | null;
+  windowCursor: number;
+  windowMaxSeen: Date | null;
+  pageSize: number | null;
+  columns: Column[] | null;
+  missingFields: string[];
+  schemaCheckedAt: Date | null;
+  rows: number;
+  refetch: RefetchItem[];
+}
+
+export async function loadState(sql: Sql | TransactionSql, model: string, forUpdate = false): Promise<ModelState> {
+  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
+  const [r] = forUpdate
+    ? await sql`select * from ods.sync_state where model = ${model} for update`
+    : await sql`select * from ods.sync_state where model = ${model}`;
+  return {
+    model,
+    phase: r.phase,
+    snapshotCursor: Number(r.snapshot_cursor),
+    snapshotTotal: r.snapshot_total === null ? null : Number(r.snapshot_total),
+    snapshotStartedAt: r.snapshot_started_at,
+    highWater: r.high_water,
+    windowSince: r.window_since,
+    windowCursor: Number(r.window_cursor),
+    windowMaxSeen: r.window_max_seen,
+    pageSize: r.page_size,
+    columns: r.columns,
+    missingFields: r.missing_fields,
+    schemaCheckedAt: r.schema_checked_at,
+    rows: Number(r.rows),
+    refetch: r.refetch,
+  };
+}

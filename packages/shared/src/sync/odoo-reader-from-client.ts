@@ -1,0 +1,46 @@
+import type { OdooClient } from '../odoo/client.ts';
+import type { OdooConfig } from '../odoo/config.ts';
+import type { OdooFieldInfo } from './columns.ts';
+import type { GroupRow, OdooReader } from './odoo-reader.ts';
+
+const FIELD_ATTRIBUTES = ['type', 'store', 'relation', 'string'];
+
+/** The sync engine's view of Odoo, over the project's client (any transport). */
+export function readerFromClient(client: OdooClient, config: Pick<OdooConfig, 'lang' | 'companyIds'>): OdooReader {
+  return {
+    lang: config.lang,
+    async fieldsGet(model, context) {
+      return (await client.fieldsGet(model, { attributes: FIELD_ATTRIBUTES, context })) as Record<string, OdooFieldInfo>;
+    },
+    searchRead(model, domain, fields, { limit, order, context }) {
+      return client.searchRead(model, domain, { fields, limit: limit || undefined, order, context });
+    },
+    search(model, domain, { order, context }) {
+      return client.search(model, domain, { order, context });
+    },
+    searchCount(model, domain, context) {
+      return client.searchCount(model, domain, { context });
+    },
+    read(model, ids, fields, context) {
+      return client.read(model, ids, { fields, context });
+    },
+    async monthlyTotals(model, domain, dateField, sumFields, context): Promise<GroupRow[]> {
+      const group = `${dateField}:month`;
+      const aggregates = sumFields.map((f) => `${f}:sum`);
+      const rows = await client.readGroup(model, domain, { groupBy: [group], aggregates, context });
+      return rows.map((r) => {
+        const first = r.groups[group];
+        return {
+          key: typeof first === 'string' ? first.slice(0, 7) : null,
+          count: r.count,
+          sums: Object.fromEntries(sumFields.map((f, i) => [f, Number(r.aggregates[aggregates[i]] || 0)])),
+        };
+      });
+    },
+    async userCompanyIds() {
+      if (config.companyIds?.length) return config.companyIds;
+      // The res.company record rule shows a user exactly the companies they belong to.
+      return client.search('res.company', [], { order: 'id asc', context: { lang: config.lang } });
+    },
+  };
+}

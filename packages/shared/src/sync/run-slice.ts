@@ -1,0 +1,224 @@
+import type { Sql } from 'postgres';
+import { OdooAuthError, OdooConnectionError, OdooError } from '../odoo/errors.ts';
+import { Budget } from './budget.ts';
+import { type CatalogEntry, loadCatalog } from './catalog.ts';
+import { tableName } from './columns.ts';
+import type { SyncConfig } from './config.ts';
+import { type ModelReport, type ModelRun, type Progress, request } from './engine-context.ts';
+import { SyncConfigError } from './errors.ts';
+import { ModelLocks } from './model-lock.ts';
+import { loadState } from './model-state.ts';
+import type { OdooCallContext, OdooReader } from './odoo-reader.ts';
+import { PageSize } from './page-size.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { reconcile } from './reconcile-step.ts';
+import { ensureSchema } from './schema-step.ts';
+import { incremental, refetchQueued, snapshot } from './sync-step.ts';
+import { verify } from './verify-step.ts';
+
+export type SyncMode = 'sync' | 'reconcile' | 'verify';
+
+export interface SliceOptions {
+  sql: Sql;
+  odoo: OdooReader;
+  config: SyncConfig;
+  mode?: SyncMode;
+  /** Only these models (Odoo names); default every enabled catalog model. */
+  models?: string[];
+  /** Start every selected model's snapshot again (rows are kept; unchanged ones are skipped). */
+  full?: boolean;
+  trigger?: string;
+  /** Override the configured limits (the CLI is not bound by Edge Function limits). */
+  budget?: Budget;
+  onProgress?: (p: Progress) => void;
+  log?: (line: string) => void;
+}
+
+export interface SliceSummary {
+  runId: number;
+  mode: SyncMode;
+  outcome: 'ok' | 'partial' | 'failed' | 'busy';
+  /** Work remains (backlog, budget ran out): invoke again rather than wait for the next tick. */
+  more: boolean;
+  models: ModelReport[];
+  elapsedMs: number;
+}
+
+/** A fault that every following model would hit too: report it on them without asking Odoo. */
+const isSystemic = (e: unknown) => e instanceof OdooAuthError || e instanceof OdooConnectionError;
+
+export function describeError(e: unknown): string {
+  if (e instanceof OdooError) {
+    const where = [e.model, e.method].filter(Boolean).join('.');
+    return `${e.name}${where ? ` (${where})` : ''}: ${e.message}`;
+  }
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+/** One bounded invocation (rule 6): every selected model, in catalog priority order. */
+export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
+  const { sql, odoo, config } = opts;
+  const mode = opts.mode ?? 'sync';
+  const t0 = performance.now();
+  const budget = opts.budget ?? new Budget({ wallMs: config.sliceSeconds * 1000, records: config.sliceRecords });
+  const limiter = new RateLimiter(config.maxRequestsPerSecond);
+
+  let catalog = await loadCatalog(sql);
+  if (opts.models?.length) {
+    const known = new Set(catalog.map((c) => c.model));
+    const unknown = opts.models.filter((m) => !known.has(m));
+    if (unknown.length) {
+      throw new SyncConfigError(
+        `not in the catalog (or disabled): ${unknown.join(', ')}; known: ${[...known].join(', ')}`,
+      );
+    }
+    catalog = catalog.filter((c) => opts.models!.includes(c.model));
+  }
+  const [{ id: runId }] = await sql`insert into ods.runs (mode, trigger) values (${mode}, ${opts.trigger ?? 'manual'})
+    returning id`;
+  const reports: ModelReport[] = [];
+  let systemic: string | null = null;
+  let context: OdooCallContext | null = null;
+
+  for (const entry of catalog) {
+    const report: ModelReport = {
+      model: entry.model,
+      status: 'ok',
+      phase: mode,
+      fetched: 0,
+      upserted: 0,
+      unchanged: 0,
+      deleted: 0,
+      requests: 0,
+      cursor: null,
+      done: false,
+    };
+    reports.push(report);
+    if (systemic) {
+      report.status = 'error';
+      report.error = systemic;
+      await recordError(sql, entry.model, systemic);
+      continue;
+    }
+    if (!budget.allows(3_000)) {
+      report.status = 'skipped';
+      continue;
+    }
+    const locks = new ModelLocks(config.dbUrl);
+    try {
+      if (!(await locks.tryLock(entry.model))) {
+        report.status = 'busy';
+        report.error = 'already running';
+        continue;
+      }
+      try {
+        if (!context) context = await callContext(opts, budget, limiter, report);
+        await runModel(opts, mode, entry, { budget, limiter, context, report, runId: Number(runId) });
+      } finally {
+        await locks.unlock(entry.model);
+      }
+    } catch (e) {
+      report.status = 'error';
+      report.error = describeError(e);
+      opts.log?.(`[${entry.model}] ${report.error}`);
+      await recordError(sql, entry.model, report.error);
+      if (isSystemic(e)) systemic = report.error;
+    } finally {
+      await locks.close();
+    }
+  }
+
+  const failed = reports.filter((r) => r.status === 'error').length;
+  const outcome: SliceSummary['outcome'] =
+    reports.length > 0 && reports.every((r) => r.status === 'busy')
+      ? 'busy'
+      : failed === 0
+        ? 'ok'
+        : failed === reports.length
+          ? 'failed'
+          : 'partial';
+  // Only healthy models ask for another slice: a failing one waits for the next tick.
+  const more = reports.some((r) => (r.status === 'ok' && !r.done) || r.status === 'skipped');
+  await sql`update ods.runs set ended_at = clock_timestamp(), outcome = ${outcome}, more = ${more},
+    models = ${sql.json(reports as never)}, error = ${failed ? reports.find((r) => r.error)?.error ?? null : null}
+    where id = ${runId}`;
+  return { runId: Number(runId), mode, outcome, more, models: reports, elapsedMs: Math.round(performance.now() - t0) };
+}
+
+async function callContext(
+  opts: SliceOptions,
+  budget: Budget,
+  limiter: RateLimiter,
+  report: ModelReport,
+): Promise<OdooCallContext> {
+  const companies = await request({ budget, limiter, report, log: opts.log }, () => opts.odoo.userCompanyIds());
+  return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
+}
+
+async function runModel(
+  opts: SliceOptions,
+  mode: SyncMode,
+  entry: CatalogEntry,
+  shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'report' | 'runId'>,
+): Promise<void> {
+  const { sql } = opts;
+  if (opts.full && mode === 'sync') {
+    await sql`update ods.sync_state set phase = 'snapshot', snapshot_cursor = 0, snapshot_started_at = null,
+      snapshot_done_at = null, window_since = null, window_cursor = 0, window_max_seen = null
+      where model = ${entry.model}`;
+  }
+  const state = await loadState(sql, entry.model);
+  const table = tableName(entry.model);
+  const base = { sql, odoo: opts.odoo, config: opts.config, log: opts.log, ...shared };
+  const columns = await ensureSchema(base, entry, state, table);
+  const run: ModelRun = {
+    ...base,
+    entry,
+    state,
+    table,
+    columns,
+    pageSize: new PageSize(state.pageSize ?? entry.pageSize, 50, Math.max(entry.pageSize * 4, 1000)),
+    onProgress: opts.onProgress,
+  };
+  if (state.missingFields.length) shared.report.missingFields = state.missingFields;
+  const report = shared.report;
+
+  if (mode === 'sync') {
+    if (state.phase === 'snapshot') await snapshot(run);
+    if (state.phase === 'incremental' && run.budget.allows(3_000)) {
+      await incremental(run);
+      await refetchQueued(run);
+    }
+    report.phase = state.phase;
+    const [s] = await sql`select phase, window_cursor, jsonb_array_length(refetch) as queued
+      from ods.sync_state where model = ${entry.model}`;
+    report.done = s.phase === 'incremental' && Number(s.window_cursor) === 0 && s.queued === 0;
+  } else if (state.phase !== 'incremental') {
+    // Reconciling or verifying a half-copied model would "find" every missing row.
+    report.phase = state.phase;
+    report.done = true;
+    report.error = undefined;
+    report.cursor = 'snapshot not finished';
+    return;
+  } else if (mode === 'reconcile') {
+    await reconcile(run);
+    report.done = true;
+    await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
+  } else {
+    await verify(run);
+    report.done = true;
+  }
+  if (mode === 'sync') {
+    // last_success_at is when the copy was last known complete: what lag is measured from.
+    await sql`update ods.sync_state set last_error = null, last_error_at = null, consecutive_failures = 0,
+      last_success_at = case when ${report.done} then now() else last_success_at end, updated_at = now()
+      where model = ${entry.model}`;
+  }
+}
+
+async function recordError(sql: Sql, model: string, message: string): Promise<void> {
+  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
+  await sql`update ods.sync_state set last_error = ${message}, last_error_at = now(),
+    consecutive_failures = consecutive_failures + 1, updated_at = now() where model = ${model}`;
+}

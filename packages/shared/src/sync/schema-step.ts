@@ -1,0 +1,58 @@
+import type { Sql } from 'postgres';
+import { OdooFaultError } from '../odoo/errors.ts';
+import type { CatalogEntry } from './catalog.ts';
+import { type Column, planColumns } from './columns.ts';
+import { type ModelRun, request } from './engine-context.ts';
+import { UnknownModelError } from './errors.ts';
+import { ensureMirrorTable } from './mirror-table.ts';
+import type { ModelState } from './model-state.ts';
+
+/**
+ * The model's columns: from the cached fields_get while it is fresh and the catalog entry has
+ * not changed, else from a new fields_get, with the mirror table created or altered to match.
+ */
+export async function ensureSchema(
+  run: Pick<ModelRun, 'sql' | 'odoo' | 'config' | 'budget' | 'limiter' | 'report' | 'log' | 'context'>,
+  entry: CatalogEntry,
+  state: ModelState,
+  table: string,
+): Promise<Column[]> {
+  const ttlMs = run.config.schemaTtlMinutes * 60_000;
+  const fresh =
+    state.columns !== null &&
+    state.schemaCheckedAt !== null &&
+    state.schemaCheckedAt >= entry.updatedAt &&
+    Date.now() - state.schemaCheckedAt.getTime() < ttlMs;
+  if (fresh) return state.columns!;
+
+  let fields: Awaited<ReturnType<typeof run.odoo.fieldsGet>>;
+  try {
+    fields = await request(run, () => run.odoo.fieldsGet(entry.model, run.context));
+  } catch (e) {
+    if (e instanceof OdooFaultError && /doesn.t exist|not exist|KeyError|unknown model/i.test(`${e.odoo.name} ${e.message}`)) {
+      throw new UnknownModelError(`Odoo has no model ${entry.model} (or this user cannot see it)`, {
+        model: entry.model,
+        cause: e,
+      });
+    }
+    throw e;
+  }
+  if (!fields || Object.keys(fields).length === 0) {
+    throw new UnknownModelError(`Odoo has no model ${entry.model} (fields_get returned nothing)`, { model: entry.model });
+  }
+  const { columns, missing } = planColumns(fields, entry.fields);
+  if (missing.length) run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${missing.join(', ')}`);
+  await ensureMirrorTable(run.sql, entry.model, table, columns);
+  await saveSchema(run.sql, entry.model, columns, missing);
+  state.columns = columns;
+  state.missingFields = missing;
+  state.schemaCheckedAt = new Date();
+  return columns;
+}
+
+async function saveSchema(sql: Sql, model: string, columns: Column[], missing: string[]) {
+  await sql`update ods.sync_state
+    set columns = ${sql.json(columns as never)}, missing_fields = ${missing},
+        schema_checked_at = now(), updated_at = now()
+    where model = ${model}`;
+}

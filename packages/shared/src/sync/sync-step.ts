@@ -1,0 +1,184 @@
+import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
+import { convertPage, formatOdooDatetime } from './convert.ts';
+import { maxWriteDate, type ModelRun, readFields, request } from './engine-context.ts';
+import { loadState, type RefetchItem } from './model-state.ts';
+import { commitPage } from './page-commit.ts';
+import { writePage } from './page-writer.ts';
+import { mirrorTable } from './sql-ident.ts';
+
+const HEADROOM_MS = 3_000;
+
+/** Fetches one keyset page, shrinking the page size on timeouts and oversized responses. */
+async function fetchPage(run: ModelRun, domain: unknown[]): Promise<Record<string, unknown>[]> {
+  for (;;) {
+    const limit = run.pageSize.current;
+    const t0 = performance.now();
+    try {
+      const records = await request(run, () =>
+        run.odoo.searchRead(run.entry.model, domain, readFields(run.columns), {
+          limit,
+          order: 'id asc',
+          context: run.context,
+        }),
+      );
+      run.pageSize.observe(performance.now() - t0, records.length === limit);
+      run.report.fetched += records.length;
+      run.budget.spend(records.length);
+      return records;
+    } catch (e) {
+      const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
+      if (tooBig && run.pageSize.shrink()) {
+        run.log?.(`[${run.entry.model}] ${(e as Error).name}; page size → ${run.pageSize.current}`);
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+function tally(run: ModelRun, pageRows: number, w: { inserted: number; updated: number }) {
+  run.report.upserted += w.inserted + w.updated;
+  run.report.unchanged += pageRows - w.inserted - w.updated;
+}
+
+/** Snapshot (rule 1): keyset by id from the cursor, one transaction per page. */
+export async function snapshot(run: ModelRun): Promise<void> {
+  const { entry, state, sql } = run;
+  if (!state.snapshotStartedAt) {
+    // The incremental phase will start from the newest write_date Odoo had *before* the first
+    // page, so rows changed behind the cursor during the snapshot are caught afterwards.
+    const [newest] = await request(run, () =>
+      run.odoo.searchRead(entry.model, entry.domain, ['write_date'], {
+        limit: 1,
+        order: 'write_date desc, id desc',
+        context: run.context,
+      }),
+    );
+    const total = await request(run, () => run.odoo.searchCount(entry.model, entry.domain, run.context));
+    const hw = newest && typeof newest.write_date === 'string' ? `${newest.write_date.replace(' ', 'T')}Z` : null;
+    await sql`update ods.sync_state set snapshot_started_at = now(), snapshot_total = ${total},
+      high_water = ${hw}, snapshot_cursor = 0, updated_at = now() where model = ${entry.model}`;
+    Object.assign(state, await loadState(sql, entry.model));
+  }
+  while (run.budget.allows(HEADROOM_MS)) {
+    const cursor = state.snapshotCursor;
+    const records = await fetchPage(run, [...entry.domain, ['id', '>', cursor]]);
+    const rows = convertPage(entry.model, run.columns, records);
+    const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
+    const finished = rows.length < run.pageSize.current;
+    const written = await commitSnapshotPage(run, rows, cursor, last, finished);
+    tally(run, rows.length, written);
+    state.snapshotCursor = last;
+    run.report.cursor = `id>${last}`;
+    run.onProgress?.({
+      model: entry.model,
+      phase: 'snapshot',
+      done: (state.rows += written.inserted),
+      total: state.snapshotTotal,
+      fetched: run.report.fetched,
+    });
+    if (finished) {
+      state.phase = 'incremental';
+      return;
+    }
+  }
+}
+
+async function commitSnapshotPage(run: ModelRun, rows: Record<string, unknown>[], cursor: number, last: number, finished: boolean) {
+  return commitPage(run, rows, { column: 'snapshot_cursor', value: cursor }, async (tx, w) => {
+    await tx`update ods.sync_state set snapshot_cursor = ${last}, rows = rows + ${w.inserted},
+      page_size = ${run.pageSize.current}, updated_at = now() where model = ${run.entry.model}`;
+    if (finished) {
+      await tx.unsafe(
+        `update ods.sync_state set phase = 'incremental', snapshot_done_at = now(),
+           window_since = null, window_cursor = 0, window_max_seen = null,
+           rows = (select count(*) from ${mirrorTable(run.table)})
+         where model = $1`,
+        [run.entry.model],
+      );
+    }
+  });
+}
+
+/**
+ * Incremental (rule 2): the window write_date >= high_water - overlap, keyset by id inside it.
+ * The high-water mark advances only when a window pass completes, to the newest write_date read.
+ */
+export async function incremental(run: ModelRun): Promise<void> {
+  const { entry, state } = run;
+  const since =
+    state.windowSince ??
+    (state.highWater ? new Date(state.highWater.getTime() - run.config.overlapMinutes * 60_000) : null);
+  while (run.budget.allows(HEADROOM_MS)) {
+    const cursor = state.windowCursor;
+    const window = since ? [['write_date', '>=', formatOdooDatetime(since)]] : [];
+    const records = await fetchPage(run, [...entry.domain, ...window, ['id', '>', cursor]]);
+    const rows = convertPage(entry.model, run.columns, records);
+    const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
+    const finished = rows.length < run.pageSize.current;
+    const pageMax = maxWriteDate(rows);
+    const seen = [state.windowMaxSeen, pageMax, state.highWater].filter((d): d is Date => d !== null);
+    const newest = seen.length ? new Date(Math.max(...seen.map((d) => d.getTime()))) : null;
+    const written = await commitPage(run, rows, { column: 'window_cursor', value: cursor }, (tx, w) =>
+      finished
+        ? tx`update ods.sync_state set high_water = ${newest}, window_since = null, window_cursor = 0,
+            window_max_seen = null, rows = rows + ${w.inserted}, last_success_at = now(),
+            page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`
+        : tx`update ods.sync_state set window_since = ${since}, window_cursor = ${last},
+            window_max_seen = ${newest}, rows = rows + ${w.inserted},
+            page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`,
+    );
+    tally(run, rows.length, written);
+    state.rows += written.inserted;
+    run.report.cursor = `write_date>=${since ? formatOdooDatetime(since) : '∅'} id>${last}`;
+    run.onProgress?.({ model: entry.model, phase: 'incremental', done: state.rows, total: null, fetched: run.report.fetched });
+    if (finished) {
+      Object.assign(state, { highWater: newest, windowSince: null, windowCursor: 0, windowMaxSeen: null });
+      return;
+    }
+    Object.assign(state, { windowSince: since, windowCursor: last, windowMaxSeen: newest });
+  }
+}
+
+/** Re-reads what other models queued (values Odoo changed without bumping write_date). */
+export async function refetchQueued(run: ModelRun): Promise<void> {
+  const { entry, sql } = run;
+  while (run.budget.allows(HEADROOM_MS)) {
+    const [row] = await sql`select refetch from ods.sync_state where model = ${entry.model}`;
+    const queue = row.refetch as RefetchItem[];
+    if (queue.length === 0) return;
+    const item = queue[0];
+    const fields = readFields(run.columns);
+    const chunk = run.pageSize.current;
+    let records: Record<string, unknown>[];
+    let rest: RefetchItem | null;
+    if ('ids' in item) {
+      const ids = item.ids.slice(0, chunk);
+      records = await request(run, () => run.odoo.read(entry.model, ids, fields, run.context));
+      rest = item.ids.length > chunk ? { ids: item.ids.slice(chunk) } : null;
+    } else {
+      const values = item.values.slice(0, 1000);
+      records = await request(run, () =>
+        run.odoo.searchRead(entry.model, [...entry.domain, [item.field, 'in', values]], fields, {
+          limit: 0,
+          order: 'id asc',
+          context: run.context,
+        }),
+      );
+      rest = item.values.length > 1000 ? { field: item.field, values: item.values.slice(1000) } : null;
+    }
+    run.report.fetched += records.length;
+    run.budget.spend(records.length);
+    const rows = convertPage(entry.model, run.columns, records);
+    const written = await sql.begin(async (tx) => {
+      const w = await writePage(tx, run.table, run.columns, rows);
+      const [{ refetch }] = await tx`select refetch from ods.sync_state where model = ${entry.model} for update`;
+      const remaining = [...(rest ? [rest] : []), ...(refetch as RefetchItem[]).slice(1)];
+      await tx`update ods.sync_state set refetch = ${tx.json(remaining as never)}, rows = rows + ${w.inserted},
+        updated_at = now() where model = ${entry.model}`;
+      return w;
+    });
+    tally(run, rows.length, written);
+    run.state.rows += written.inserted;
+  }
+}

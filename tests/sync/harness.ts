@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { type RunningSim, type SimOptions, startOdooSim } from '../../packages/odoo-sim/src/index.ts';
+import type { Column } from '../../packages/shared/src/sync/columns.ts';
+import { openSync, type SyncResources } from '../../packages/shared/src/sync/open-sync.ts';
+import { runSlice, type SliceSummary, type SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
+import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
+import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
+
+/**
+ * A sync test's world: its own Postgres cluster (the sync owns the odoo/ods schemas, so files
+ * cannot share one) with every migration, and its own Odoo simulator over real HTTP.
+ */
+export interface SyncHarness {
+  sim: RunningSim;
+  dbUrl: string;
+  sql: postgres.Sql;
+  env: Record<string, string>;
+  open(extraEnv?: Record<string, string>): SyncResources;
+  /** Slices until nothing remains (or `maxSlices`), returning every summary. */
+  syncToEnd(opts?: { mode?: SyncMode; models?: string[]; extraEnv?: Record<string, string>; maxSlices?: number }): Promise<SliceSummary[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHarness> {
+  const dir = join(LOCAL_DIR, `test-${process.pid}-sync-${++counter}`);
+  const cluster = await startCluster(dir);
+  const sim = await startOdooSim({ port: 0, scale: 0.02, seed: 7, ...simOpts });
+  const env: Record<string, string> = {
+    SUPABASE_DB_URL: cluster.url,
+    ODOO_URL: sim.url,
+    ODOO_DB: sim.db,
+    ODOO_USERNAME: sim.login,
+    ODOO_API_KEY: sim.apiKey,
+    ODOO_PROTOCOL: 'jsonrpc',
+    SYNC_MAX_RPS: '0',
+  };
+  const sql = postgres(cluster.url, { max: 3, onnotice: () => {} });
+  const harness: SyncHarness = {
+    sim,
+    dbUrl: cluster.url,
+    sql,
+    env,
+    open: (extraEnv = {}) => openSync({ ...env, ...extraEnv }),
+    async syncToEnd({ mode = 'sync', models, extraEnv, maxSlices = 50 } = {}) {
+      const res = harness.open(extraEnv);
+      const out: SliceSummary[] = [];
+      try {
+        for (let i = 0; i < maxSlices; i++) {
+          const s = await runSlice({ ...res, mode, models, trigger: 'test' });
+          out.push(s);
+          if (!s.more) break;
+        }
+      } finally {
+        await res.close();
+      }
+      return out;
+    },
+    async close() {
+      await sql.end({ timeout: 2 });
+      await sim.close();
+      destroyCluster(dir);
+    },
+  };
+  return harness;
+}
+
+/** The mirror's columns for a model, as the sync recorded them. */
+export async function mirroredColumns(sql: postgres.Sql, model: string): Promise<Column[]> {
+  const [row] = await sql`select columns from ods.sync_state where model = ${model}`;
+  return row?.columns ?? [];
+}
+
+function expected(c: Column, v: unknown): unknown {
+  if (c.sqlType === 'boolean') return v === true;
+  if (v === false || v === null || v === undefined) return c.sqlType === 'bigint[]' ? [] : null;
+  if (c.odooType === 'many2one' && (v === 0 || (Array.isArray(v) && v[0] === 0))) return null;
+  if (c.sqlType === 'bigint') return Array.isArray(v) ? v[0] : v;
+  if (c.sqlType === 'numeric') return Number(v);
+  if (c.sqlType === 'timestamptz') return String(v).slice(0, 19); // the API returns seconds only
+  if (c.sqlType === 'bigint[]') return [...(v as number[])].sort((a, b) => a - b);
+  return v;
+}
+
+function actual(c: Column, v: unknown): unknown {
+  if (v === null) return c.sqlType === 'bigint[]' ? [] : null;
+  if (c.sqlType === 'bigint') return Number(v);
+  if (c.sqlType === 'numeric') return Number(v);
+  if (c.sqlType === 'timestamptz') return (v as Date).toISOString().slice(0, 19).replace('T', ' ');
+  if (c.sqlType === 'bigint[]') return (v as unknown[]).map(Number).sort((a, b) => a - b);
+  return v;
+}
+
+/** Differences between the mirror and the simulator's truth for one model (empty = equal). */
+export async function diffWithTruth(h: SyncHarness, model: string, limit = 10): Promise<string[]> {
+  const columns = await mirroredColumns(h.sql, model);
+  if (columns.length === 0) return [`${model}: no columns recorded (never synced)`];
+  const table = model.replaceAll('.', '_');
+  const rows = await h.sql.unsafe(`select * from odoo."${table}" order by id`);
+  const local = new Map(rows.map((r) => [Number(r.id), r]));
+  const truth = h.sim.control.truth(model);
+  const diffs: string[] = [];
+  const remoteIds = new Set<number>();
+  for (const t of truth) {
+    const id = t.id as number;
+    remoteIds.add(id);
+    const l = local.get(id);
+    if (!l) {
+      diffs.push(`${model} ${id}: missing in mirror`);
+      continue;
+    }
+    for (const c of columns) {
+      const e = expected(c, t[c.name]);
+      const a = actual(c, l[c.name]);
+      if (JSON.stringify(e) !== JSON.stringify(a)) diffs.push(`${model} ${id}.${c.name}: odoo=${JSON.stringify(e)} mirror=${JSON.stringify(a)}`);
+    }
+    if (diffs.length >= limit) return diffs;
+  }
+  for (const id of local.keys()) if (!remoteIds.has(id)) diffs.push(`${model} ${id}: in mirror, deleted in Odoo`);
+  return diffs.slice(0, limit);
+}
+
+export const CATALOG_MODELS = [
+  'res.company',
+  'res.currency',
+  'res.partner',
+  'account.account',
+  'account.journal',
+  'account.move',
+  'account.move.line',
+  'account.payment',
+  'account.partial.reconcile',
+  'account.full.reconcile',
+];
