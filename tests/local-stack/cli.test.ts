@@ -11,7 +11,8 @@ const localDir = join(ROOT, '.local', `test-cli-${process.pid}`);
 mkdirSync(localDir, { recursive: true });
 const env = { ...process.env, FINANZAS_LOCAL_DIR: localDir };
 const stackCli = join(ROOT, 'tools', 'local-stack', 'bin', 'stack.mjs');
-const run = (...args: string[]) => spawnSync('node', [stackCli, ...args], { cwd: ROOT, env, encoding: 'utf8' });
+const run = (...args: string[]) =>
+  spawnSync('node', [stackCli, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 afterAll(() => {
   run('db', 'down');
@@ -24,9 +25,13 @@ describe('npm run db', () => {
     expect(up.status, up.stderr).toBe(0);
     const url = run('db', 'url').stdout.trim();
     expect(url).toMatch(/^postgresql:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres$/);
-    const psql = spawnSync('psql', ['-X', '-At', url, '-c', 'select count(*) from supabase_migrations.schema_migrations'], {
-      encoding: 'utf8',
-    });
+    const psql = spawnSync(
+      'psql',
+      ['-X', '-At', url, '-c', 'select count(*) from supabase_migrations.schema_migrations'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(psql.status, psql.stderr).toBe(0);
     const migrations = spawnSync('ls', [join(ROOT, 'supabase', 'migrations')], { encoding: 'utf8' })
       .stdout.split('\n')
@@ -49,7 +54,10 @@ describe('npm start', () => {
 
   it('brings the stack up, refuses a second start, and Ctrl-C stops what it started', async () => {
     const apiPort = await freePort();
-    stack = spawn('node', [stackCli, 'start'], { cwd: ROOT, env: { ...env, API_PORT: String(apiPort) } });
+    stack = spawn('node', [stackCli, 'start'], {
+      cwd: ROOT,
+      env: { ...env, API_PORT: String(apiPort) },
+    });
     let out = '';
     stack.stdout?.on('data', (d) => {
       out += d;

@@ -1,9 +1,17 @@
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { type RunningSim, type SimOptions, startOdooSim } from '../../packages/odoo-sim/src/index.ts';
+import {
+  type RunningSim,
+  type SimOptions,
+  startOdooSim,
+} from '../../packages/odoo-sim/src/index.ts';
 import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { openSync, type SyncResources } from '../../packages/shared/src/sync/open-sync.ts';
-import { runSlice, type SliceSummary, type SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
+import {
+  runSlice,
+  type SliceSummary,
+  type SyncMode,
+} from '../../packages/shared/src/sync/run-slice.ts';
 import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
 import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
 
@@ -18,7 +26,12 @@ export interface SyncHarness {
   env: Record<string, string>;
   open(extraEnv?: Record<string, string>): SyncResources;
   /** Slices until nothing remains (or `maxSlices`), returning every summary. */
-  syncToEnd(opts?: { mode?: SyncMode; models?: string[]; extraEnv?: Record<string, string>; maxSlices?: number }): Promise<SliceSummary[]>;
+  syncToEnd(opts?: {
+    mode?: SyncMode;
+    models?: string[];
+    extraEnv?: Record<string, string>;
+    maxSlices?: number;
+  }): Promise<SliceSummary[]>;
   close(): Promise<void>;
 }
 
@@ -27,7 +40,7 @@ let counter = 0;
 export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHarness> {
   const dir = join(LOCAL_DIR, `test-${process.pid}-sync-${++counter}`);
   const cluster = await startCluster(dir);
-  const sim = await startOdooSim({ port: 0, scale: 0.02, seed: 7, ...simOpts });
+  const sim = await startOdooSim({ port: 0, scale: 2000, seed: 7, ...simOpts });
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,
     ODOO_URL: sim.url,
@@ -89,6 +102,7 @@ function actual(c: Column, v: unknown): unknown {
   if (c.sqlType === 'bigint') return Number(v);
   if (c.sqlType === 'numeric') return Number(v);
   if (c.sqlType === 'timestamptz') return (v as Date).toISOString().slice(0, 19).replace('T', ' ');
+  if (c.sqlType === 'date') return (v as Date).toISOString().slice(0, 10);
   if (c.sqlType === 'bigint[]') return (v as unknown[]).map(Number).sort((a, b) => a - b);
   return v;
 }
@@ -114,11 +128,15 @@ export async function diffWithTruth(h: SyncHarness, model: string, limit = 10): 
     for (const c of columns) {
       const e = expected(c, t[c.name]);
       const a = actual(c, l[c.name]);
-      if (JSON.stringify(e) !== JSON.stringify(a)) diffs.push(`${model} ${id}.${c.name}: odoo=${JSON.stringify(e)} mirror=${JSON.stringify(a)}`);
+      if (JSON.stringify(e) !== JSON.stringify(a))
+        diffs.push(
+          `${model} ${id}.${c.name}: odoo=${JSON.stringify(e)} mirror=${JSON.stringify(a)}`,
+        );
     }
     if (diffs.length >= limit) return diffs;
   }
-  for (const id of local.keys()) if (!remoteIds.has(id)) diffs.push(`${model} ${id}: in mirror, deleted in Odoo`);
+  for (const id of local.keys())
+    if (!remoteIds.has(id)) diffs.push(`${model} ${id}: in mirror, deleted in Odoo`);
   return diffs.slice(0, limit);
 }
 

@@ -28,7 +28,10 @@ if (values.help) {
 }
 
 // Environment first, then .env; with neither, the local stack's database and demo Odoo.
-const env: Record<string, string | undefined> = { ...readEnvFile(join(ROOT, '.env')), ...process.env };
+const env: Record<string, string | undefined> = {
+  ...readEnvFile(join(ROOT, '.env')),
+  ...process.env,
+};
 if (!env.SUPABASE_DB_URL) env.SUPABASE_DB_URL = readCluster(join(LOCAL_DIR, 'db'))?.url;
 const stackFile = join(LOCAL_DIR, 'stack.json');
 if (!env.ODOO_URL && existsSync(stackFile)) {
@@ -36,8 +39,15 @@ if (!env.ODOO_URL && existsSync(stackFile)) {
   Object.assign(env, stack.odooEnv ?? {});
 }
 
-const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean);
-const modes: SyncMode[] = ['sync', ...(values.reconcile ? (['reconcile'] as const) : []), ...(values.verify ? (['verify'] as const) : [])];
+const models = values.models
+  ?.split(',')
+  .map((m) => m.trim())
+  .filter(Boolean);
+const modes: SyncMode[] = [
+  'sync',
+  ...(values.reconcile ? (['reconcile'] as const) : []),
+  ...(values.verify ? (['verify'] as const) : []),
+];
 
 let resources: ReturnType<typeof openSync>;
 try {
@@ -54,7 +64,7 @@ let exitCode = 0;
 try {
   for (const mode of modes) {
     let full = values.full && mode === 'sync';
-    for (let slice = 1; ; slice++) {
+    for (;;) {
       const summary = await runSlice({
         ...resources,
         mode,
@@ -88,7 +98,9 @@ for (const [key, r] of final) {
     const v = r.verification
       ? ` periods=${r.verification.periods} mismatched=${r.verification.mismatched.length} repaired=${r.verification.repaired}`
       : '';
-    const missing = r.missingFields?.length ? ` (not in this Odoo: ${r.missingFields.join(', ')})` : '';
+    const missing = r.missingFields?.length
+      ? ` (not in this Odoo: ${r.missingFields.join(', ')})`
+      : '';
     console.log(
       `ok     ${mode.padEnd(9)} ${r.model.padEnd(26)} fetched=${r.fetched} upserted=${r.upserted} deleted=${r.deleted}${v}${missing}`,
     );

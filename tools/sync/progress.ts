@@ -21,7 +21,8 @@ export class ProgressView {
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
   update(p: Progress): void {
-    if (!this.started.has(p.model)) this.started.set(p.model, { at: performance.now(), fetched: p.fetched });
+    if (!this.started.has(p.model))
+      this.started.set(p.model, { at: performance.now(), fetched: p.fetched });
     this.last.set(p.model, p);
     if (this.out.isTTY) this.redraw();
     else {

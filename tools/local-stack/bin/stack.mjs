@@ -2,8 +2,9 @@
 // Plain-JS entry point behind the npm scripts: it must run on a clean clone, before any
 // dependency is installed, so it installs the npm dependencies when they are missing and then
 // hands over to the TypeScript CLI (run by tsx).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,8 @@ const args =
   command === 'run'
     ? rest
     : [join(root, 'tools', 'local-stack', 'src', 'cli.ts'), command ?? 'help', ...rest];
-const r = spawnSync(tsx, args, { cwd: process.cwd(), stdio: 'inherit' });
-if (r.signal) process.kill(process.pid, r.signal);
-process.exit(r.status ?? 1);
+// Signals are forwarded, so Ctrl-C (or a supervisor's SIGTERM) reaches the command, which
+// stops what it started and exits with its own status.
+const child = spawn(tsx, args, { cwd: process.cwd(), stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));

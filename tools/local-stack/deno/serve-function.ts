@@ -11,7 +11,6 @@ if (!port || !entry) {
 type ServeArgs = Parameters<typeof Deno.serve>;
 const serve = Deno.serve.bind(Deno);
 let served = false;
-// biome-ignore lint/suspicious/noExplicitAny: Deno.serve is overloaded; every overload is handled.
 (Deno as any).serve = (...args: ServeArgs) => {
   if (served) throw new Error('Deno.serve called twice by one Edge Function');
   served = true;

@@ -65,7 +65,9 @@ export class EdgeFunctions {
     const env = {
       // As on the platform, env files may not define SUPABASE_* names.
       ...Object.fromEntries(
-        Object.entries(readEnvFile(join(this.opts.functionsDir, '.env'))).filter(([k]) => !k.startsWith('SUPABASE_')),
+        Object.entries(readEnvFile(join(this.opts.functionsDir, '.env'))).filter(
+          ([k]) => !k.startsWith('SUPABASE_'),
+        ),
       ),
       ...this.opts.env,
       LOCAL_FUNCTION_PORT: String(port),

@@ -9,7 +9,15 @@ export interface OdooFieldInfo {
   string?: string;
 }
 
-export type SqlType = 'bigint' | 'bigint[]' | 'numeric' | 'text' | 'date' | 'timestamptz' | 'boolean' | 'jsonb';
+export type SqlType =
+  | 'bigint'
+  | 'bigint[]'
+  | 'numeric'
+  | 'text'
+  | 'date'
+  | 'timestamptz'
+  | 'boolean'
+  | 'jsonb';
 
 export interface Column {
   name: string;
@@ -46,9 +54,14 @@ export interface ColumnPlan {
 }
 
 /** Columns for `requested` field names ('*' = every stored, mirrorable field), `id` first. */
-export function planColumns(fields: Record<string, OdooFieldInfo>, requested: readonly string[]): ColumnPlan {
+export function planColumns(
+  fields: Record<string, OdooFieldInfo>,
+  requested: readonly string[],
+): ColumnPlan {
   const wanted = requested.includes('*')
-    ? Object.keys(fields).filter((f) => fields[f].store !== false && !NEVER_MIRRORED.has(fields[f].type))
+    ? Object.keys(fields).filter(
+        (f) => fields[f].store !== false && !NEVER_MIRRORED.has(fields[f].type),
+      )
     : [...new Set(requested)];
   const columns: Column[] = [{ name: 'id', odooType: 'integer', sqlType: 'bigint' }];
   const missing: string[] = [];

@@ -17,17 +17,24 @@ export interface SyncConfig {
   schemaTtlMinutes: number;
 }
 
-function num(env: Record<string, string | undefined>, name: string, fallback: number, min = 0): number {
+function num(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min = 0,
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new SyncConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  if (!Number.isFinite(n) || n < min)
+    throw new SyncConfigError(`${name} must be a number ≥ ${min}, got "${raw}"`);
   return n;
 }
 
 export function loadSyncConfig(env: Record<string, string | undefined>): SyncConfig {
   const dbUrl = env.SUPABASE_DB_URL;
-  if (!dbUrl) throw new SyncConfigError('SUPABASE_DB_URL is not set (the Postgres connection string)');
+  if (!dbUrl)
+    throw new SyncConfigError('SUPABASE_DB_URL is not set (the Postgres connection string)');
   return {
     dbUrl,
     overlapMinutes: num(env, 'SYNC_OVERLAP_MINUTES', 10),

@@ -33,9 +33,12 @@ const CONVERTERS: Record<Column['sqlType'], Converter> = {
   date: orNull((v) => (typeof v === 'string' && DATE.test(v) ? v : bad('a date YYYY-MM-DD', v))),
   // Odoo's datetimes are UTC without a zone; say so, whatever the session's TimeZone.
   timestamptz: orNull((v) =>
-    typeof v === 'string' && DATETIME.test(v) ? `${v.replace(' ', 'T')}Z` : bad('a UTC datetime', v),
+    typeof v === 'string' && DATETIME.test(v)
+      ? `${v.replace(' ', 'T')}Z`
+      : bad('a UTC datetime', v),
   ),
-  boolean: (v) => (typeof v === 'boolean' ? v : v === null || v === undefined ? null : bad('a boolean', v)),
+  boolean: (v) =>
+    typeof v === 'boolean' ? v : v === null || v === undefined ? null : bad('a boolean', v),
   jsonb: orNull((v) => v),
 };
 
@@ -58,10 +61,13 @@ export function convertPage(
       try {
         row[name] = convs[c](rec[name]);
       } catch (e) {
-        throw new MalformedRecordError(`${model} id ${rec.id}, field ${name}: ${(e as Error).message}`, {
-          model,
-          cause: e,
-        });
+        throw new MalformedRecordError(
+          `${model} id ${rec.id}, field ${name}: ${(e as Error).message}`,
+          {
+            model,
+            cause: e,
+          },
+        );
       }
     }
     out[i] = row;

@@ -54,7 +54,10 @@ export interface ModelRun {
 }
 
 /** Every Odoo request goes through here: rate cap, retries for transient faults, counting. */
-export async function request<T>(run: Pick<ModelRun, 'budget' | 'limiter' | 'report' | 'log'>, call: () => Promise<T>): Promise<T> {
+export async function request<T>(
+  run: Pick<ModelRun, 'budget' | 'limiter' | 'report' | 'log'>,
+  call: () => Promise<T>,
+): Promise<T> {
   return withRetries(
     async () => {
       await run.limiter.take();
@@ -64,12 +67,15 @@ export async function request<T>(run: Pick<ModelRun, 'budget' | 'limiter' | 'rep
     run.budget,
     undefined,
     (err, attempt, waitMs) =>
-      run.log?.(`[${run.report.model}] retry ${attempt} in ${Math.round(waitMs)} ms: ${(err as Error).message}`),
+      run.log?.(
+        `[${run.report.model}] retry ${attempt} in ${Math.round(waitMs)} ms: ${(err as Error).message}`,
+      ),
   );
 }
 
 /** The fields to ask Odoo for: every mirrored column but `id`, which Odoo always returns. */
-export const readFields = (columns: readonly Column[]) => columns.filter((c) => c.name !== 'id').map((c) => c.name);
+export const readFields = (columns: readonly Column[]) =>
+  columns.filter((c) => c.name !== 'id').map((c) => c.name);
 
 /** Greatest write_date of a converted page, as a Date (null if the model has none). */
 export function maxWriteDate(rows: readonly Record<string, unknown>[]): Date | null {

@@ -1,5 +1,5 @@
-import { runSlice, type SyncMode } from './run-slice.ts';
 import { openSync } from './open-sync.ts';
+import { runSlice, type SyncMode } from './run-slice.ts';
 
 const MODES: readonly SyncMode[] = ['sync', 'reconcile', 'verify'];
 
@@ -20,7 +20,9 @@ function serviceSecrets(env: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   if (env.SUPABASE_SERVICE_ROLE_KEY) out.push(env.SUPABASE_SERVICE_ROLE_KEY);
   try {
-    out.push(...Object.values(JSON.parse(env.SUPABASE_SECRET_KEYS ?? '{}') as Record<string, string>));
+    out.push(
+      ...Object.values(JSON.parse(env.SUPABASE_SECRET_KEYS ?? '{}') as Record<string, string>),
+    );
   } catch {
     // not JSON: ignore rather than lock everyone out
   }
@@ -32,19 +34,26 @@ function serviceSecrets(env: Record<string, string | undefined>): string[] {
  * slice and answers its summary. While work remains it queues its own next call through pg_net
  * (sent after commit), so a first snapshot completes without waiting for cron ticks.
  */
-export async function handleSyncRequest(req: Request, env: Record<string, string | undefined>): Promise<Response> {
+export async function handleSyncRequest(
+  req: Request,
+  env: Record<string, string | undefined>,
+): Promise<Response> {
   if (req.method !== 'POST') return json(405, { error: 'use POST' });
   const token = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
   const secrets = serviceSecrets(env);
   if (!token || !secrets.some((s) => sameSecret(s, token))) {
-    return json(401, { error: 'the service secret is required (Authorization: Bearer <service key>)' });
+    return json(401, {
+      error: 'the service secret is required (Authorization: Bearer <service key>)',
+    });
   }
   let body: { mode?: string; models?: string[]; full?: boolean; trigger?: string } = {};
   try {
     const text = await req.text();
     if (text) body = JSON.parse(text);
   } catch {
-    return json(400, { error: 'the body must be JSON: {"mode": "sync" | "reconcile" | "verify", "models"?: [...]}' });
+    return json(400, {
+      error: 'the body must be JSON: {"mode": "sync" | "reconcile" | "verify", "models"?: [...]}',
+    });
   }
   const mode = (body.mode ?? 'sync') as SyncMode;
   if (!MODES.includes(mode)) return json(400, { error: `mode must be one of ${MODES.join(', ')}` });

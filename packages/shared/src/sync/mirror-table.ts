@@ -10,14 +10,21 @@ export class ColumnTypeChangedError extends SyncError {}
  * Creates odoo.<table> or adds the columns it lacks. Columns are only ever added: a field that
  * leaves the catalog keeps its column (and its last values) rather than losing data silently.
  */
-export async function ensureMirrorTable(sql: Sql, model: string, table: string, columns: readonly Column[]) {
+export async function ensureMirrorTable(
+  sql: Sql,
+  model: string,
+  table: string,
+  columns: readonly Column[],
+) {
   await sql.unsafe(
     `create table if not exists ${mirrorTable(table)} (
        id bigint primary key,
        _synced_at timestamptz not null default now()
      )`,
   );
-  await sql.unsafe(`comment on table ${mirrorTable(table)} is ${quoteLiteral(`Mirror of Odoo's ${model}`)}`);
+  await sql.unsafe(
+    `comment on table ${mirrorTable(table)} is ${quoteLiteral(`Mirror of Odoo's ${model}`)}`,
+  );
   const existing = await sql<{ name: string; type: string }[]>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
       from pg_attribute a

@@ -8,11 +8,16 @@ import postgres from 'postgres';
 export class ModelLocks {
   private readonly conn: postgres.Sql;
   constructor(dbUrl: string) {
-    this.conn = postgres(dbUrl, { max: 1, onnotice: () => {}, connection: { application_name: 'odoo-sync lock' } });
+    this.conn = postgres(dbUrl, {
+      max: 1,
+      onnotice: () => {},
+      connection: { application_name: 'odoo-sync lock' },
+    });
   }
 
   async tryLock(model: string): Promise<boolean> {
-    const [{ ok }] = await this.conn`select pg_try_advisory_lock(hashtext('odoo-sync'), hashtext(${model})) as ok`;
+    const [{ ok }] = await this
+      .conn`select pg_try_advisory_lock(hashtext('odoo-sync'), hashtext(${model})) as ok`;
     return ok;
   }
 

@@ -21,7 +21,11 @@ export interface ModelState {
   refetch: RefetchItem[];
 }
 
-export async function loadState(sql: Sql | TransactionSql, model: string, forUpdate = false): Promise<ModelState> {
+export async function loadState(
+  sql: Sql | TransactionSql,
+  model: string,
+  forUpdate = false,
+): Promise<ModelState> {
   await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
   const [r] = forUpdate
     ? await sql`select * from ods.sync_state where model = ${model} for update`

@@ -6,17 +6,28 @@ import type { GroupRow, OdooReader } from './odoo-reader.ts';
 const FIELD_ATTRIBUTES = ['type', 'store', 'relation', 'string'];
 
 /** The sync engine's view of Odoo, over the project's client (any transport). */
-export function readerFromClient(client: OdooClient, config: Pick<OdooConfig, 'lang' | 'companyIds'>): OdooReader {
+export function readerFromClient(
+  client: OdooClient,
+  config: Pick<OdooConfig, 'lang' | 'companyIds'>,
+): OdooReader {
   return {
     lang: config.lang,
     async fieldsGet(model, context) {
-      return (await client.fieldsGet(model, { attributes: FIELD_ATTRIBUTES, context })) as Record<string, OdooFieldInfo>;
+      return (await client.fieldsGet(model, { attributes: FIELD_ATTRIBUTES, context })) as Record<
+        string,
+        OdooFieldInfo
+      >;
     },
     searchRead(model, domain, fields, { limit, order, context }) {
-      return client.searchRead(model, domain, { fields, limit: limit || undefined, order, context });
+      return client.searchRead(model, domain, {
+        fields,
+        limit: limit || undefined,
+        order,
+        context,
+      });
     },
-    search(model, domain, { order, context }) {
-      return client.search(model, domain, { order, context });
+    search(model, domain, { order, limit, context }) {
+      return client.search(model, domain, { order, limit, context });
     },
     searchCount(model, domain, context) {
       return client.searchCount(model, domain, { context });
@@ -33,7 +44,9 @@ export function readerFromClient(client: OdooClient, config: Pick<OdooConfig, 'l
         return {
           key: typeof first === 'string' ? first.slice(0, 7) : null,
           count: r.count,
-          sums: Object.fromEntries(sumFields.map((f, i) => [f, Number(r.aggregates[aggregates[i]] || 0)])),
+          sums: Object.fromEntries(
+            sumFields.map((f, i) => [f, Number(r.aggregates[aggregates[i]] || 0)]),
+          ),
         };
       });
     },

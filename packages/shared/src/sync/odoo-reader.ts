@@ -29,9 +29,18 @@ export interface OdooReader {
     /** limit 0 means no limit. */
     opts: { limit: number; order: string; context: OdooCallContext },
   ): Promise<Record<string, unknown>[]>;
-  search(model: string, domain: Domain, opts: { order: string; context: OdooCallContext }): Promise<number[]>;
+  search(
+    model: string,
+    domain: Domain,
+    opts: { order: string; limit?: number; context: OdooCallContext },
+  ): Promise<number[]>;
   searchCount(model: string, domain: Domain, context: OdooCallContext): Promise<number>;
-  read(model: string, ids: number[], fields: string[], context: OdooCallContext): Promise<Record<string, unknown>[]>;
+  read(
+    model: string,
+    ids: number[],
+    fields: string[],
+    context: OdooCallContext,
+  ): Promise<Record<string, unknown>[]>;
   /** Counts and sums per month of `dateField`. */
   monthlyTotals(
     model: string,

@@ -13,7 +13,10 @@ export interface SyncResources {
 }
 
 /** Reads both configurations (failing fast, by name) and opens the database and Odoo client. */
-export function openSync(env: Record<string, string | undefined>, clientOptions?: OdooClientOptions): SyncResources {
+export function openSync(
+  env: Record<string, string | undefined>,
+  clientOptions?: OdooClientOptions,
+): SyncResources {
   const config = loadSyncConfig(env);
   const odooConfig = loadOdooConfig(env);
   const sql = postgres(config.dbUrl, {

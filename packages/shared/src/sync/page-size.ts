@@ -20,7 +20,8 @@ export class PageSize {
   /** Feeds back how long a full page took. */
   observe(ms: number, full: boolean): void {
     if (ms > this.targetMs * 2) this.shrink();
-    else if (full && ms < this.targetMs / 3) this.size = Math.min(this.max, Math.round(this.size * 1.5));
+    else if (full && ms < this.targetMs / 3)
+      this.size = Math.min(this.max, Math.round(this.size * 1.5));
   }
 
   /** After a timeout or an oversized response. Returns false when already at the minimum. */

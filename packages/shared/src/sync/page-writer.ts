@@ -24,7 +24,7 @@ export async function writePage(
   const defs = columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');
   const data = columns.filter((c) => c.name !== 'id').map((c) => ident(c.name));
   const text = `
-    with src as (select * from jsonb_to_recordset($1::jsonb) as r(${defs})),
+    with src as (select * from jsonb_to_recordset($1::text::jsonb) as r(${defs})),
     up as (
       insert into ${mirrorTable(table)} as t (${names.join(', ')}, _synced_at)
       select ${names.join(', ')}, clock_timestamp() from src

@@ -9,7 +9,8 @@ export class RateLimiter {
     private readonly perSecond: number,
     private readonly burst = Math.max(1, Math.ceil(perSecond)),
     private readonly now: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
   ) {
     this.tokens = burst;
     this.last = now();

@@ -13,20 +13,37 @@ const FAN_OUT = 8;
  * differ, and in a small differing range list the ids on both sides: local ids Odoo no longer
  * has are deleted (and audited); Odoo ids the mirror lacks are read and inserted. Requests grow
  * with the number of differing ranges, not with the table: one deletion among 1,000,000 rows
- * costs 1 + 8 × 3 counts and one id listing.
+ * costs the greatest id, 1 + 8 × 3 counts and one id listing.
  */
-export async function reconcile(run: ModelRun, range?: { from: number; to: number }): Promise<void> {
+export async function reconcile(
+  run: ModelRun,
+  range?: { from: number; to: number },
+): Promise<void> {
   const { sql, entry, table } = run;
   const [{ max }] = await sql.unsafe<{ max: string | null }[]>(`select max(id) as max from ${mirrorTable(table)}`);
   if (max === null && !range) {
     // Empty mirror: anything Odoo has is the incremental sync's business, not a deletion.
     return;
   }
-  const stack: Array<[number, number]> = [range ? [range.from, range.to] : [0, Number(max) + 1]];
+  // Up to Odoo's greatest id too: a record created by a transaction that committed after the
+  // overlap window passed has an id above ours and would otherwise never be compared.
+  const [remoteMax = 0] = range
+    ? []
+    : await request(run, () =>
+        run.odoo.search(entry.model, entry.domain, { order: 'id desc', limit: 1, context: run.context }),
+      );
+  const stack: Array<[number, number]> = [
+    range ? [range.from, range.to] : [0, Math.max(Number(max), remoteMax) + 1],
+  ];
   while (stack.length) {
     const [from, to] = stack.pop()!;
-    const idRange = [['id', '>=', from], ['id', '<', to]];
-    const remote = await request(run, () => run.odoo.searchCount(entry.model, [...entry.domain, ...idRange], run.context));
+    const idRange = [
+      ['id', '>=', from],
+      ['id', '<', to],
+    ];
+    const remote = await request(run, () =>
+      run.odoo.searchCount(entry.model, [...entry.domain, ...idRange], run.context),
+    );
     const [{ local }] = await sql.unsafe<{ local: string }[]>(
       `select count(*) as local from ${mirrorTable(table)} where id >= $1 and id < $2`,
       [from, to],
@@ -37,7 +54,8 @@ export async function reconcile(run: ModelRun, range?: { from: number; to: numbe
       continue;
     }
     const step = Math.ceil((to - from) / FAN_OUT);
-    for (let a = to - step; a > from - step; a -= step) stack.push([Math.max(from, a), Math.min(to, a + step)]);
+    for (let a = to - step; a > from - step; a -= step)
+      stack.push([Math.max(from, a), Math.min(to, a + step)]);
   }
 }
 
@@ -45,14 +63,28 @@ export async function reconcile(run: ModelRun, range?: { from: number; to: numbe
 export async function repairRange(run: ModelRun, from: number, to: number): Promise<void> {
   const { sql, entry, table } = run;
   const remoteIds = await request(run, () =>
-    run.odoo.search(entry.model, [...entry.domain, ['id', '>=', from], ['id', '<', to]], { order: 'id asc', context: run.context }),
+    run.odoo.search(entry.model, [...entry.domain, ['id', '>=', from], ['id', '<', to]], {
+      order: 'id asc',
+      context: run.context,
+    }),
   );
-  const rows = await sql.unsafe<{ id: string }[]>(`select id from ${mirrorTable(table)} where id >= $1 and id < $2`, [from, to]);
-  await applyIdDiff(run, remoteIds, rows.map((r) => Number(r.id)));
+  const rows = await sql.unsafe<{ id: string }[]>(
+    `select id from ${mirrorTable(table)} where id >= $1 and id < $2`,
+    [from, to],
+  );
+  await applyIdDiff(
+    run,
+    remoteIds,
+    rows.map((r) => Number(r.id)),
+  );
 }
 
 /** Deletes local ids Odoo lacks and reads Odoo ids the mirror lacks. */
-export async function applyIdDiff(run: ModelRun, remoteIds: number[], localIds: number[]): Promise<void> {
+export async function applyIdDiff(
+  run: ModelRun,
+  remoteIds: number[],
+  localIds: number[],
+): Promise<void> {
   const remote = new Set(remoteIds);
   const local = new Set(localIds);
   await resync(
@@ -67,7 +99,12 @@ export async function applyIdDiff(run: ModelRun, remoteIds: number[], localIds: 
  * candidate is read too and kept if Odoo still returns it (it only left the range asked about).
  * One transaction per chunk of a page size.
  */
-export async function resync(run: ModelRun, toRead: number[], toDelete: number[], confirm = false): Promise<void> {
+export async function resync(
+  run: ModelRun,
+  toRead: number[],
+  toDelete: number[],
+  confirm = false,
+): Promise<void> {
   const { sql, entry, table, columns } = run;
   const chunk = run.pageSize.current;
   const ids = confirm ? [...toRead, ...toDelete] : toRead;
@@ -86,7 +123,12 @@ export async function resync(run: ModelRun, toRead: number[], toDelete: number[]
     await sql.begin(async (tx) => {
       const deleted = await deleteRecords(tx, entry.model, table, gone, run.runId);
       // Lines a deleted partial reconcile pointed at have a new residual and matching number.
-      await queueDependents(tx, entry.dependents, deleted, deleted.map((r) => Number(r.id)));
+      await queueDependents(
+        tx,
+        entry.dependents,
+        deleted,
+        deleted.map((r) => Number(r.id)),
+      );
       const w = await writePage(tx, table, columns, rows);
       await queueDependents(tx, entry.dependents, rows, w.changedIds);
       await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now()

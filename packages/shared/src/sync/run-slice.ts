@@ -58,10 +58,11 @@ export function describeError(e: unknown): string {
 
 /** One bounded invocation (rule 6): every selected model, in catalog priority order. */
 export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
-  const { sql, odoo, config } = opts;
+  const { sql, config } = opts;
   const mode = opts.mode ?? 'sync';
   const t0 = performance.now();
-  const budget = opts.budget ?? new Budget({ wallMs: config.sliceSeconds * 1000, records: config.sliceRecords });
+  const budget =
+    opts.budget ?? new Budget({ wallMs: config.sliceSeconds * 1000, records: config.sliceRecords });
   const limiter = new RateLimiter(config.maxRequestsPerSecond);
 
   let catalog = await loadCatalog(sql);
@@ -75,11 +76,13 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
     }
     catalog = catalog.filter((c) => opts.models!.includes(c.model));
   }
-  const [{ id: runId }] = await sql`insert into ods.runs (mode, trigger) values (${mode}, ${opts.trigger ?? 'manual'})
+  const [{ id: runId }] =
+    await sql`insert into ods.runs (mode, trigger) values (${mode}, ${opts.trigger ?? 'manual'})
     returning id`;
   const reports: ModelReport[] = [];
   let systemic: string | null = null;
   let context: OdooCallContext | null = null;
+  const locks = new ModelLocks(config.dbUrl);
 
   for (const entry of catalog) {
     const report: ModelReport = {
@@ -105,7 +108,6 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       report.status = 'skipped';
       continue;
     }
-    const locks = new ModelLocks(config.dbUrl);
     try {
       if (!(await locks.tryLock(entry.model))) {
         report.status = 'busy';
@@ -114,7 +116,13 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       }
       try {
         if (!context) context = await callContext(opts, budget, limiter, report);
-        await runModel(opts, mode, entry, { budget, limiter, context, report, runId: Number(runId) });
+        await runModel(opts, mode, entry, {
+          budget,
+          limiter,
+          context,
+          report,
+          runId: Number(runId),
+        });
       } finally {
         await locks.unlock(entry.model);
       }
@@ -124,10 +132,9 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       opts.log?.(`[${entry.model}] ${report.error}`);
       await recordError(sql, entry.model, report.error);
       if (isSystemic(e)) systemic = report.error;
-    } finally {
-      await locks.close();
     }
   }
+  await locks.close();
 
   const failed = reports.filter((r) => r.status === 'error').length;
   const outcome: SliceSummary['outcome'] =
@@ -141,9 +148,16 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   // Only healthy models ask for another slice: a failing one waits for the next tick.
   const more = reports.some((r) => (r.status === 'ok' && !r.done) || r.status === 'skipped');
   await sql`update ods.runs set ended_at = clock_timestamp(), outcome = ${outcome}, more = ${more},
-    models = ${sql.json(reports as never)}, error = ${failed ? reports.find((r) => r.error)?.error ?? null : null}
+    models = ${sql.json(reports as never)}, error = ${failed ? (reports.find((r) => r.error)?.error ?? null) : null}
     where id = ${runId}`;
-  return { runId: Number(runId), mode, outcome, more, models: reports, elapsedMs: Math.round(performance.now() - t0) };
+  return {
+    runId: Number(runId),
+    mode,
+    outcome,
+    more,
+    models: reports,
+    elapsedMs: Math.round(performance.now() - t0),
+  };
 }
 
 async function callContext(
@@ -152,7 +166,9 @@ async function callContext(
   limiter: RateLimiter,
   report: ModelReport,
 ): Promise<OdooCallContext> {
-  const companies = await request({ budget, limiter, report, log: opts.log }, () => opts.odoo.userCompanyIds());
+  const companies = await request({ budget, limiter, report, log: opts.log }, () =>
+    opts.odoo.userCompanyIds(),
+  );
   return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
 }
 
@@ -178,7 +194,11 @@ async function runModel(
     state,
     table,
     columns,
-    pageSize: new PageSize(state.pageSize ?? entry.pageSize, 50, Math.max(entry.pageSize * 4, 1000)),
+    pageSize: new PageSize(
+      state.pageSize ?? entry.pageSize,
+      50,
+      Math.max(entry.pageSize * 4, 1000),
+    ),
     onProgress: opts.onProgress,
   };
   if (state.missingFields.length) shared.report.missingFields = state.missingFields;

@@ -12,7 +12,10 @@ import type { ModelState } from './model-state.ts';
  * not changed, else from a new fields_get, with the mirror table created or altered to match.
  */
 export async function ensureSchema(
-  run: Pick<ModelRun, 'sql' | 'odoo' | 'config' | 'budget' | 'limiter' | 'report' | 'log' | 'context'>,
+  run: Pick<
+    ModelRun,
+    'sql' | 'odoo' | 'config' | 'budget' | 'limiter' | 'report' | 'log' | 'context'
+  >,
   entry: CatalogEntry,
   state: ModelState,
   table: string,
@@ -29,7 +32,10 @@ export async function ensureSchema(
   try {
     fields = await request(run, () => run.odoo.fieldsGet(entry.model, run.context));
   } catch (e) {
-    if (e instanceof OdooFaultError && /doesn.t exist|not exist|KeyError|unknown model/i.test(`${e.odoo.name} ${e.message}`)) {
+    if (
+      e instanceof OdooFaultError &&
+      /doesn.t exist|not exist|KeyError|unknown model/i.test(`${e.odoo.name} ${e.message}`)
+    ) {
       throw new UnknownModelError(`Odoo has no model ${entry.model} (or this user cannot see it)`, {
         model: entry.model,
         cause: e,
@@ -38,10 +44,13 @@ export async function ensureSchema(
     throw e;
   }
   if (!fields || Object.keys(fields).length === 0) {
-    throw new UnknownModelError(`Odoo has no model ${entry.model} (fields_get returned nothing)`, { model: entry.model });
+    throw new UnknownModelError(`Odoo has no model ${entry.model} (fields_get returned nothing)`, {
+      model: entry.model,
+    });
   }
   const { columns, missing } = planColumns(fields, entry.fields);
-  if (missing.length) run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${missing.join(', ')}`);
+  if (missing.length)
+    run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${missing.join(', ')}`);
   await ensureMirrorTable(run.sql, entry.model, table, columns);
   await saveSchema(run.sql, entry.model, columns, missing);
   state.columns = columns;

@@ -1,6 +1,6 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
 import { convertPage, formatOdooDatetime } from './convert.ts';
-import { maxWriteDate, type ModelRun, readFields, request } from './engine-context.ts';
+import { type ModelRun, maxWriteDate, readFields, request } from './engine-context.ts';
 import { loadState, type RefetchItem } from './model-state.ts';
 import { commitPage } from './page-commit.ts';
 import { writePage } from './page-writer.ts';
@@ -54,8 +54,13 @@ export async function snapshot(run: ModelRun): Promise<void> {
         context: run.context,
       }),
     );
-    const total = await request(run, () => run.odoo.searchCount(entry.model, entry.domain, run.context));
-    const hw = newest && typeof newest.write_date === 'string' ? `${newest.write_date.replace(' ', 'T')}Z` : null;
+    const total = await request(run, () =>
+      run.odoo.searchCount(entry.model, entry.domain, run.context),
+    );
+    const hw =
+      newest && typeof newest.write_date === 'string'
+        ? `${newest.write_date.replace(' ', 'T')}Z`
+        : null;
     await sql`update ods.sync_state set snapshot_started_at = now(), snapshot_total = ${total},
       high_water = ${hw}, snapshot_cursor = 0, updated_at = now() where model = ${entry.model}`;
     Object.assign(state, await loadState(sql, entry.model));
@@ -70,10 +75,11 @@ export async function snapshot(run: ModelRun): Promise<void> {
     tally(run, rows.length, written);
     state.snapshotCursor = last;
     run.report.cursor = `id>${last}`;
+    state.rows += written.inserted;
     run.onProgress?.({
       model: entry.model,
       phase: 'snapshot',
-      done: (state.rows += written.inserted),
+      done: state.rows,
       total: state.snapshotTotal,
       fetched: run.report.fetched,
     });
@@ -84,7 +90,13 @@ export async function snapshot(run: ModelRun): Promise<void> {
   }
 }
 
-async function commitSnapshotPage(run: ModelRun, rows: Record<string, unknown>[], cursor: number, last: number, finished: boolean) {
+async function commitSnapshotPage(
+  run: ModelRun,
+  rows: Record<string, unknown>[],
+  cursor: number,
+  last: number,
+  finished: boolean,
+) {
   return commitPage(run, rows, { column: 'snapshot_cursor', value: cursor }, async (tx, w) => {
     await tx`update ods.sync_state set snapshot_cursor = ${last}, rows = rows + ${w.inserted},
       page_size = ${run.pageSize.current}, updated_at = now() where model = ${run.entry.model}`;
@@ -108,7 +120,9 @@ export async function incremental(run: ModelRun): Promise<void> {
   const { entry, state } = run;
   const since =
     state.windowSince ??
-    (state.highWater ? new Date(state.highWater.getTime() - run.config.overlapMinutes * 60_000) : null);
+    (state.highWater
+      ? new Date(state.highWater.getTime() - run.config.overlapMinutes * 60_000)
+      : null);
   while (run.budget.allows(HEADROOM_MS)) {
     const cursor = state.windowCursor;
     const window = since ? [['write_date', '>=', formatOdooDatetime(since)]] : [];
@@ -117,23 +131,40 @@ export async function incremental(run: ModelRun): Promise<void> {
     const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
     const finished = rows.length < run.pageSize.current;
     const pageMax = maxWriteDate(rows);
-    const seen = [state.windowMaxSeen, pageMax, state.highWater].filter((d): d is Date => d !== null);
+    const seen = [state.windowMaxSeen, pageMax, state.highWater].filter(
+      (d): d is Date => d !== null,
+    );
     const newest = seen.length ? new Date(Math.max(...seen.map((d) => d.getTime()))) : null;
-    const written = await commitPage(run, rows, { column: 'window_cursor', value: cursor }, (tx, w) =>
-      finished
-        ? tx`update ods.sync_state set high_water = ${newest}, window_since = null, window_cursor = 0,
+    const written = await commitPage(
+      run,
+      rows,
+      { column: 'window_cursor', value: cursor },
+      (tx, w) =>
+        finished
+          ? tx`update ods.sync_state set high_water = ${newest}, window_since = null, window_cursor = 0,
             window_max_seen = null, rows = rows + ${w.inserted}, last_success_at = now(),
             page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`
-        : tx`update ods.sync_state set window_since = ${since}, window_cursor = ${last},
+          : tx`update ods.sync_state set window_since = ${since}, window_cursor = ${last},
             window_max_seen = ${newest}, rows = rows + ${w.inserted},
             page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`,
     );
     tally(run, rows.length, written);
     state.rows += written.inserted;
     run.report.cursor = `write_date>=${since ? formatOdooDatetime(since) : '∅'} id>${last}`;
-    run.onProgress?.({ model: entry.model, phase: 'incremental', done: state.rows, total: null, fetched: run.report.fetched });
+    run.onProgress?.({
+      model: entry.model,
+      phase: 'incremental',
+      done: state.rows,
+      total: null,
+      fetched: run.report.fetched,
+    });
     if (finished) {
-      Object.assign(state, { highWater: newest, windowSince: null, windowCursor: 0, windowMaxSeen: null });
+      Object.assign(state, {
+        highWater: newest,
+        windowSince: null,
+        windowCursor: 0,
+        windowMaxSeen: null,
+      });
       return;
     }
     Object.assign(state, { windowSince: since, windowCursor: last, windowMaxSeen: newest });
@@ -165,14 +196,16 @@ export async function refetchQueued(run: ModelRun): Promise<void> {
           context: run.context,
         }),
       );
-      rest = item.values.length > 1000 ? { field: item.field, values: item.values.slice(1000) } : null;
+      rest =
+        item.values.length > 1000 ? { field: item.field, values: item.values.slice(1000) } : null;
     }
     run.report.fetched += records.length;
     run.budget.spend(records.length);
     const rows = convertPage(entry.model, run.columns, records);
     const written = await sql.begin(async (tx) => {
       const w = await writePage(tx, run.table, run.columns, rows);
-      const [{ refetch }] = await tx`select refetch from ods.sync_state where model = ${entry.model} for update`;
+      const [{ refetch }] =
+        await tx`select refetch from ods.sync_state where model = ${entry.model} for update`;
       const remaining = [...(rest ? [rest] : []), ...(refetch as RefetchItem[]).slice(1)];
       await tx`update ods.sync_state set refetch = ${tx.json(remaining as never)}, rows = rows + ${w.inserted},
         updated_at = now() where model = ${entry.model}`;

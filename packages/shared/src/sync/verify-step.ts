@@ -33,17 +33,24 @@ export async function verify(run: ModelRun): Promise<void> {
       run.odoo.monthlyTotals(entry.model, entry.domain, dateField, sumFields, run.context),
     );
     for (const g of groups) remote.set(g.key ?? 'none', { count: g.count, sums: g.sums });
-    const sums = sumFields.map((f, i) => `coalesce(sum(${ident(f)}), 0)::float8 as s${i}`).join(', ');
+    const sums = sumFields
+      .map((f, i) => `coalesce(sum(${ident(f)}), 0)::float8 as s${i}`)
+      .join(', ');
     const rows = await sql.unsafe(
       `select coalesce(to_char(${ident(dateField)}, 'YYYY-MM'), 'none') as key, count(*)::bigint as n
               ${sums ? `, ${sums}` : ''}
          from ${mirrorTable(table)} group by 1`,
     );
     for (const r of rows) {
-      local.set(r.key, { count: Number(r.n), sums: Object.fromEntries(sumFields.map((f, i) => [f, Number(r[`s${i}`])])) });
+      local.set(r.key, {
+        count: Number(r.n),
+        sums: Object.fromEntries(sumFields.map((f, i) => [f, Number(r[`s${i}`])])),
+      });
     }
   } else {
-    const count = await request(run, () => run.odoo.searchCount(entry.model, entry.domain, run.context));
+    const count = await request(run, () =>
+      run.odoo.searchCount(entry.model, entry.domain, run.context),
+    );
     remote.set('all', { count, sums: {} });
     const [{ n }] = await sql.unsafe(`select count(*)::bigint as n from ${mirrorTable(table)}`);
     local.set('all', { count: Number(n), sums: {} });
@@ -56,7 +63,8 @@ export async function verify(run: ModelRun): Promise<void> {
     const r = remote.get(period) ?? { count: 0, sums: {} };
     const l = local.get(period) ?? { count: 0, sums: {} };
     const ok =
-      r.count === l.count && sumFields.every((f) => Math.abs((r.sums[f] ?? 0) - (l.sums[f] ?? 0)) < TOLERANCE);
+      r.count === l.count &&
+      sumFields.every((f) => Math.abs((r.sums[f] ?? 0) - (l.sums[f] ?? 0)) < TOLERANCE);
     let fixed = false;
     if (!ok) {
       mismatched.push(period);
@@ -89,15 +97,24 @@ async function repairPeriod(run: ModelRun, period: string): Promise<void> {
       where = `${ident(dateField)} is null`;
     } else {
       const [from, to] = monthBounds(period);
-      periodDomain = [[dateField, '>=', from], [dateField, '<', to]];
+      periodDomain = [
+        [dateField, '>=', from],
+        [dateField, '<', to],
+      ];
       where = `${ident(dateField)} >= $1 and ${ident(dateField)} < $2`;
       params = [from, to];
     }
   }
   const remoteIds = await request(run, () =>
-    run.odoo.search(entry.model, [...entry.domain, ...periodDomain], { order: 'id asc', context: run.context }),
+    run.odoo.search(entry.model, [...entry.domain, ...periodDomain], {
+      order: 'id asc',
+      context: run.context,
+    }),
   );
-  const localRows = await sql.unsafe<{ id: string }[]>(`select id from ${mirrorTable(table)} where ${where}`, params as never[]);
+  const localRows = await sql.unsafe<{ id: string }[]>(
+    `select id from ${mirrorTable(table)} where ${where}`,
+    params as never[],
+  );
   const remoteSet = new Set(remoteIds);
   // Every record of the period is re-read (a changed amount may never have bumped write_date);
   // local ones Odoo does not list there are re-read too, and deleted only if Odoo lost them.

@@ -1,7 +1,7 @@
 // `/rpc/<fn>` by GET, HEAD or POST (reference §1.10).
 
 import { bodyShape, buildRpcCall, type RpcPayload, resolveRoutine } from './build-rpc.ts';
-import { invalidBody, notEmbedded } from './errors.ts';
+import { invalidBody, notEmbedded, RestError } from './errors.ts';
 import { headerValue } from './handle-relation-read.ts';
 import { readBody } from './http-io.ts';
 import { negotiate } from './media-type.ts';
@@ -15,7 +15,7 @@ import {
   lookupWithReload,
   type RequestScope,
 } from './request-scope.ts';
-import { type Routine, SchemaCache } from './schema-cache.ts';
+import { type Routine, SchemaCache, type SchemaCacheData } from './schema-cache.ts';
 import { runInTransaction } from './transaction.ts';
 
 interface DecodedBody {
@@ -122,19 +122,35 @@ export async function handleRpc(
     ? decodePostBody(await readBody(scope.req), contentType)
     : argsPayload(query.rpcArgs);
 
+  // Resolution is retried once on fresh catalog data, so a function just created or
+  // re-declared with other parameters is found without waiting for the cache to expire.
+  const resolve = (d: SchemaCacheData) => {
+    try {
+      return resolveRoutine({
+        schema: scope.schema,
+        name: fnName,
+        candidates: SchemaCache.routines(d, scope.schema, fnName),
+        allRoutineNames: SchemaCache.routineNames(d, scope.schema),
+        keys: decoded.keys,
+        isPost,
+        contentType,
+      });
+    } catch (err) {
+      if (err instanceof RestError) return err;
+      throw err;
+    }
+  };
   const { data, found } = await lookupWithReload(env.cache, (d) => {
-    const list = SchemaCache.routines(d, scope.schema, fnName);
-    return list.length > 0 ? list : undefined;
+    const outcome = resolve(d);
+    return outcome instanceof RestError ? undefined : { outcome };
   });
-  const { routine, single } = resolveRoutine({
-    schema: scope.schema,
-    name: fnName,
-    candidates: found ?? [],
-    allRoutineNames: SchemaCache.routineNames(data, scope.schema),
-    keys: decoded.keys,
-    isPost,
-    contentType,
-  });
+  if (found === undefined) {
+    const failure = resolve(data);
+    throw failure instanceof RestError
+      ? failure
+      : new Error('rpc resolution changed between attempts');
+  }
+  const { routine, single } = found.outcome;
   if (query.embedPaths.length > 0) throw notEmbedded(query.embedPaths[0]);
   const range = effectiveRange({
     method: scope.method,

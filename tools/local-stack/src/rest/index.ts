@@ -138,7 +138,9 @@ export function createRestHandler(opts: RestOptions): RestHandler {
         method,
         schema,
         contentProfile: opts.schemas.length > 1 ? schema : undefined,
-        params,
+        // The gateway credential is not a PostgREST parameter: left in, it would become an
+        // RPC argument on GET /rpc/<fn> and fail overload resolution.
+        params: params.filter(([k]) => k !== 'apikey'),
         prefs: parsePreferences(headerList(req.headers.prefer)),
         ctx: {
           role: auth.role,
@@ -172,6 +174,11 @@ export function createRestHandler(opts: RestOptions): RestHandler {
       }
       sendResponse(res, result.status, result.headers, result.body);
     } catch (err) {
+      // A failure after the status line went out can only cut the response short.
+      if (res.headersSent) {
+        res.destroy(err instanceof Error ? err : undefined);
+        return;
+      }
       sendError(res, toRestError(err, role !== ANON_ROLE), method === 'HEAD');
     }
   }
