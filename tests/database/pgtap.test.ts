@@ -8,8 +8,20 @@ it('pgTAP: supabase/tests/database', () => {
   const url = new URL(inject('dbUrl'));
   const r = spawnSync(
     'pg_prove',
-    ['-h', url.hostname, '-p', url.port, '-U', 'postgres', '-d', 'postgres', '--ext', '.sql', '-r',
-      join(ROOT, 'supabase', 'tests', 'database')],
+    [
+      '-h',
+      url.hostname,
+      '-p',
+      url.port,
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '--ext',
+      '.sql',
+      '-r',
+      join(ROOT, 'supabase', 'tests', 'database'),
+    ],
     { encoding: 'utf8' },
   );
   expect(r.stdout + r.stderr).toMatch(/Result: PASS/);

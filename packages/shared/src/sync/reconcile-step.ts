@@ -20,7 +20,9 @@ export async function reconcile(
   range?: { from: number; to: number },
 ): Promise<void> {
   const { sql, entry, table } = run;
-  const [{ max }] = await sql.unsafe<{ max: string | null }[]>(`select max(id) as max from ${mirrorTable(table)}`);
+  const [{ max }] = await sql.unsafe<{ max: string | null }[]>(
+    `select max(id) as max from ${mirrorTable(table)}`,
+  );
   if (max === null && !range) {
     // Empty mirror: anything Odoo has is the incremental sync's business, not a deletion.
     return;
@@ -30,7 +32,11 @@ export async function reconcile(
   const [remoteMax = 0] = range
     ? []
     : await request(run, () =>
-        run.odoo.search(entry.model, entry.domain, { order: 'id desc', limit: 1, context: run.context }),
+        run.odoo.search(entry.model, entry.domain, {
+          order: 'id desc',
+          limit: 1,
+          context: run.context,
+        }),
       );
   const stack: Array<[number, number]> = [
     range ? [range.from, range.to] : [0, Math.max(Number(max), remoteMax) + 1],

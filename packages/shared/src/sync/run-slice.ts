@@ -84,57 +84,60 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   let context: OdooCallContext | null = null;
   const locks = new ModelLocks(config.dbUrl);
 
-  for (const entry of catalog) {
-    const report: ModelReport = {
-      model: entry.model,
-      status: 'ok',
-      phase: mode,
-      fetched: 0,
-      upserted: 0,
-      unchanged: 0,
-      deleted: 0,
-      requests: 0,
-      cursor: null,
-      done: false,
-    };
-    reports.push(report);
-    if (systemic) {
-      report.status = 'error';
-      report.error = systemic;
-      await recordError(sql, entry.model, systemic);
-      continue;
-    }
-    if (!budget.allows(3_000)) {
-      report.status = 'skipped';
-      continue;
-    }
-    try {
-      if (!(await locks.tryLock(entry.model))) {
-        report.status = 'busy';
-        report.error = 'already running';
+  try {
+    for (const entry of catalog) {
+      const report: ModelReport = {
+        model: entry.model,
+        status: 'ok',
+        phase: mode,
+        fetched: 0,
+        upserted: 0,
+        unchanged: 0,
+        deleted: 0,
+        requests: 0,
+        cursor: null,
+        done: false,
+      };
+      reports.push(report);
+      if (systemic) {
+        report.status = 'error';
+        report.error = systemic;
+        await recordError(sql, entry.model, systemic);
+        continue;
+      }
+      if (!budget.allows(3_000)) {
+        report.status = 'skipped';
         continue;
       }
       try {
-        if (!context) context = await callContext(opts, budget, limiter, report);
-        await runModel(opts, mode, entry, {
-          budget,
-          limiter,
-          context,
-          report,
-          runId: Number(runId),
-        });
-      } finally {
-        await locks.unlock(entry.model);
+        if (!(await locks.tryLock(entry.model))) {
+          report.status = 'busy';
+          report.error = 'already running';
+          continue;
+        }
+        try {
+          if (!context) context = await callContext(opts, budget, limiter, report);
+          await runModel(opts, mode, entry, {
+            budget,
+            limiter,
+            context,
+            report,
+            runId: Number(runId),
+          });
+        } finally {
+          await locks.unlock(entry.model);
+        }
+      } catch (e) {
+        report.status = 'error';
+        report.error = describeError(e);
+        opts.log?.(`[${entry.model}] ${report.error}`);
+        await recordError(sql, entry.model, report.error);
+        if (isSystemic(e)) systemic = report.error;
       }
-    } catch (e) {
-      report.status = 'error';
-      report.error = describeError(e);
-      opts.log?.(`[${entry.model}] ${report.error}`);
-      await recordError(sql, entry.model, report.error);
-      if (isSystemic(e)) systemic = report.error;
     }
+  } finally {
+    await locks.close();
   }
-  await locks.close();
 
   const failed = reports.filter((r) => r.status === 'error').length;
   const outcome: SliceSummary['outcome'] =

@@ -8,30 +8,42 @@ import { mirrorTable } from './sql-ident.ts';
 
 const HEADROOM_MS = 3_000;
 
-/** Fetches one keyset page, shrinking the page size on timeouts and oversized responses. */
-async function fetchPage(run: ModelRun, domain: unknown[]): Promise<Record<string, unknown>[]> {
+/** Raised inside a request to leave the retry loop and ask again with a smaller page. */
+class PageTooBig extends Error {}
+
+/**
+ * Fetches one keyset page. A timeout or an oversized answer halves the page at once (asking
+ * the same question again would fail the same way); other transient faults are retried.
+ */
+async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+): Promise<{ records: Record<string, unknown>[]; full: boolean }> {
   for (;;) {
     const limit = run.pageSize.current;
     const t0 = performance.now();
     try {
       const records = await request(run, () =>
-        run.odoo.searchRead(run.entry.model, domain, readFields(run.columns), {
-          limit,
-          order: 'id asc',
-          context: run.context,
-        }),
+        run.odoo
+          .searchRead(run.entry.model, domain, readFields(run.columns), {
+            limit,
+            order: 'id asc',
+            context: run.context,
+          })
+          .catch((e) => {
+            const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
+            if (tooBig && run.pageSize.shrink()) throw new PageTooBig(e.name);
+            throw e;
+          }),
       );
       run.pageSize.observe(performance.now() - t0, records.length === limit);
       run.report.fetched += records.length;
       run.budget.spend(records.length);
-      return records;
+      // Whether the page was full is judged against the limit asked, not the adapted size.
+      return { records, full: records.length === limit };
     } catch (e) {
-      const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
-      if (tooBig && run.pageSize.shrink()) {
-        run.log?.(`[${run.entry.model}] ${(e as Error).name}; page size → ${run.pageSize.current}`);
-        continue;
-      }
-      throw e;
+      if (!(e instanceof PageTooBig)) throw e;
+      run.log?.(`[${run.entry.model}] ${e.message}; page size → ${run.pageSize.current}`);
     }
   }
 }
@@ -67,10 +79,10 @@ export async function snapshot(run: ModelRun): Promise<void> {
   }
   while (run.budget.allows(HEADROOM_MS)) {
     const cursor = state.snapshotCursor;
-    const records = await fetchPage(run, [...entry.domain, ['id', '>', cursor]]);
+    const { records, full } = await fetchPage(run, [...entry.domain, ['id', '>', cursor]]);
     const rows = convertPage(entry.model, run.columns, records);
     const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
-    const finished = rows.length < run.pageSize.current;
+    const finished = !full;
     const written = await commitSnapshotPage(run, rows, cursor, last, finished);
     tally(run, rows.length, written);
     state.snapshotCursor = last;
@@ -126,10 +138,10 @@ export async function incremental(run: ModelRun): Promise<void> {
   while (run.budget.allows(HEADROOM_MS)) {
     const cursor = state.windowCursor;
     const window = since ? [['write_date', '>=', formatOdooDatetime(since)]] : [];
-    const records = await fetchPage(run, [...entry.domain, ...window, ['id', '>', cursor]]);
+    const { records, full } = await fetchPage(run, [...entry.domain, ...window, ['id', '>', cursor]]);
     const rows = convertPage(entry.model, run.columns, records);
     const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
-    const finished = rows.length < run.pageSize.current;
+    const finished = !full;
     const pageMax = maxWriteDate(rows);
     const seen = [state.windowMaxSeen, pageMax, state.highWater].filter(
       (d): d is Date => d !== null,

@@ -1,0 +1,378 @@
+import { type AgedRow, agedBalance } from './aged-balance.ts';
+import type { Books } from './books.ts';
+import { datetimeToUs, usToDatetimeFull } from './dates.ts';
+import type { Fault } from './faults.ts';
+import type { OdooHttpServer, RequestCounts } from './odoo-http-server.ts';
+import type { Store, Tx } from './store.ts';
+
+/** One operation of a control-API transaction. */
+export type SimOp =
+  | { op: 'create'; model: string; values: Record<string, unknown> }
+  | { op: 'update'; model: string; ids: number | number[]; values: Record<string, unknown> }
+  | { op: 'delete'; model: string; ids: number | number[] }
+  | { op: 'archive'; model: string; ids: number | number[] };
+
+/**
+ * A transaction that started `startedSecondsAgo` seconds ago and stays invisible until
+ * `commit()`: everything it writes then carries the *start* time as write_date, like a
+ * long-running Odoo cron or import. Ids are taken at create time (sequences are not
+ * transactional), so they can be lower than ids committed meanwhile.
+ */
+export class SimTransaction {
+  private ops: { op: SimOp; id?: number }[] = [];
+  private done = false;
+  constructor(
+    private readonly control: SimControl,
+    readonly startUs: number,
+  ) {}
+
+  get writeDate(): string {
+    return usToDatetimeFull(this.startUs);
+  }
+
+  create(model: string, values: Record<string, unknown>): number {
+    this.check();
+    const id = this.control.store.nextId(model);
+    this.ops.push({ op: { op: 'create', model, values }, id });
+    return id;
+  }
+  update(model: string, ids: number | number[], values: Record<string, unknown>): void {
+    this.check();
+    this.ops.push({ op: { op: 'update', model, ids, values } });
+  }
+  delete(model: string, ids: number | number[]): void {
+    this.check();
+    this.ops.push({ op: { op: 'delete', model, ids } });
+  }
+  archive(model: string, ids: number | number[]): void {
+    this.check();
+    this.ops.push({ op: { op: 'archive', model, ids } });
+  }
+  apply(op: SimOp): number | undefined {
+    switch (op.op) {
+      case 'create':
+        return this.create(op.model, op.values);
+      case 'update':
+        return void this.update(op.model, op.ids, op.values);
+      case 'delete':
+        return void this.delete(op.model, op.ids);
+      case 'archive':
+        return void this.archive(op.model, op.ids);
+    }
+  }
+
+  commit(): void {
+    this.check();
+    this.done = true;
+    const store = this.control.store;
+    store.transaction((tx) => {
+      for (const { op, id } of this.ops) runOp(tx, op, id);
+    }, this.startUs);
+  }
+
+  rollback(): void {
+    this.done = true;
+  }
+
+  private check(): void {
+    if (this.done) throw new Error('SimTransaction: already committed or rolled back');
+  }
+}
+
+function idList(ids: number | number[]): number[] {
+  return Array.isArray(ids) ? ids : [ids];
+}
+
+function runOp(tx: Tx, op: SimOp, id?: number): void {
+  switch (op.op) {
+    case 'create':
+      tx.create(op.model, op.values, id);
+      return;
+    case 'update':
+      tx.write(op.model, idList(op.ids), op.values);
+      return;
+    case 'delete':
+      tx.unlink(op.model, idList(op.ids));
+      return;
+    case 'archive': {
+      const t = tx.store.table(op.model);
+      const active = t.def.activeField;
+      if (!active) throw new Error(`${op.model} has no archive flag`);
+      tx.write(op.model, idList(op.ids), { [active]: false });
+    }
+  }
+}
+
+export interface ActivityHandle {
+  start(intervalMs?: number): void;
+  stop(): void;
+  step(n?: number): { changes: number };
+  readonly running: boolean;
+}
+
+/** Test control of a running simulator (also served as JSON under `/sim/<action>`). */
+export class SimControl {
+  private txs = new Map<number, SimTransaction>();
+  private nextTx = 1;
+  activity!: ActivityHandle;
+
+  constructor(
+    readonly store: Store,
+    readonly books: Books,
+    private readonly server: OdooHttpServer,
+  ) {}
+
+  create(model: string, values: Record<string, unknown>): number {
+    return this.store.transaction((tx) => tx.create(model, values));
+  }
+
+  update(model: string, ids: number | number[], values: Record<string, unknown>): void {
+    this.store.transaction((tx) => tx.write(model, idList(ids), values));
+  }
+
+  delete(model: string, ids: number | number[]): void {
+    this.store.transaction((tx) => tx.unlink(model, idList(ids)));
+  }
+
+  archive(model: string, ids: number | number[]): void {
+    this.store.transaction((tx) => runOp(tx, { op: 'archive', model, ids }));
+  }
+
+  unarchive(model: string, ids: number | number[]): void {
+    const active = this.store.table(model).def.activeField;
+    if (!active) throw new Error(`${model} has no archive flag`);
+    this.update(model, ids, { [active]: true });
+  }
+
+  /** Opens a transaction whose write_date is `startedSecondsAgo` in the past. */
+  begin(startedSecondsAgo = 0): SimTransaction {
+    return new SimTransaction(this, this.store.clock.nowUs() - Math.round(startedSecondsAgo * 1e6));
+  }
+
+  /** Runs `fn` in a transaction started `startedSecondsAgo` ago and commits it now. */
+  longTransaction<T>(
+    startedSecondsAgo: number,
+    fn: (tx: SimTransaction) => T,
+  ): { result: T; writeDate: string } {
+    const tx = this.begin(startedSecondsAgo);
+    const result = fn(tx);
+    tx.commit();
+    return { result, writeDate: tx.writeDate };
+  }
+
+  /** Proper reconciliation (partial, residuals with write_date, matching renumbering). */
+  reconcile(
+    debitLineId: number,
+    creditLineId: number,
+    amount?: number,
+  ): { partialId: number; fullReconcileId: number | false } {
+    return this.store.transaction((tx) => {
+      const partialId = this.books.reconcile(
+        tx,
+        debitLineId,
+        creditLineId,
+        amount === undefined ? undefined : Math.round(amount * 100),
+      );
+      const lt = this.store.table('account.move.line');
+      const full = (lt.col('full_reconcile_id').data as Int32Array)[lt.pos(debitLineId)];
+      for (const id of [debitLineId, creditLineId]) {
+        const moveId = (lt.col('move_id').data as Int32Array)[lt.pos(id)];
+        this.books.refreshMove(tx, moveId, true);
+      }
+      return { partialId, fullReconcileId: full || false };
+    });
+  }
+
+  /** Odoo 17+ raw-SQL effect: full_reconcile_id/matching_number change, write_date does not. */
+  reconcileWithoutWriteDate(lineIds: number[]): {
+    fullReconcileId: number;
+    matchingNumber: string;
+  } {
+    const fullId = this.store.transaction((tx) => this.books.forceFullReconcile(tx, lineIds));
+    return { fullReconcileId: fullId, matchingNumber: String(fullId) };
+  }
+
+  /** Registers a payment on an invoice (amount in the invoice currency; default: all). */
+  pay(moveId: number, amount?: number, date?: string): number {
+    return this.store.transaction((tx) => {
+      const day = date
+        ? Math.floor(datetimeToUs(date) / 86_400_000_000)
+        : Math.floor(tx.now / 86_400_000_000);
+      return this.books.pay(
+        tx,
+        moveId,
+        day,
+        amount === undefined ? undefined : Math.round(amount * 100),
+      );
+    });
+  }
+
+  /**
+   * `n` separate transactions whose write_dates all fall in one second (distinct µs):
+   * updates `ref` of journal items (or `field` of `model` rows), cycling through live rows.
+   */
+  burst(
+    n: number,
+    opts: { model?: string; field?: string } = {},
+  ): { model: string; ids: number[]; second: string } {
+    const model = opts.model ?? 'account.move.line';
+    const field = opts.field ?? (model === 'res.partner' ? 'email' : 'ref');
+    const t = this.store.table(model);
+    const base = Math.floor(this.store.clock.nowUs() / 1e6) * 1e6;
+    const ids: number[] = [];
+    for (let p = t.n - 1; p >= 0 && ids.length < n; p--) if (t.alive[p]) ids.push(t.ids[p]);
+    ids.forEach((id, i) => {
+      const us = base + Math.floor(((i + 1) * 999_999) / (ids.length + 1));
+      this.store.transaction((tx) => tx.write(model, [id], { [field]: `burst ${i} @${us}` }), us);
+    });
+    return { model, ids, second: usToDatetimeFull(base).slice(0, 19) };
+  }
+
+  truth(model: string): Record<string, unknown>[] {
+    return this.store.truth(model);
+  }
+
+  requestCounts(): RequestCounts {
+    return { ...this.server.counts, faultsInjected: this.server.faults.injected };
+  }
+
+  resetCounters(): void {
+    this.server.resetCounts();
+  }
+
+  /** Injects a fault; `down` closes the listener (connection refused) until cleared/expired. */
+  async setFault(fault: Fault): Promise<number> {
+    if (fault.kind === 'down') {
+      await this.server.down(fault.forMs);
+      return 0;
+    }
+    return this.server.faults.add(fault);
+  }
+
+  async clearFaults(): Promise<void> {
+    this.server.faults.clear();
+    await this.server.up();
+  }
+
+  faults(): Fault[] {
+    return this.server.faults.list();
+  }
+
+  /** Sets the database clock (ISO/Odoo datetime string or µs); `null` returns to real time. */
+  setClock(time: string | number | null, opts: { frozen?: boolean } = {}): void {
+    const us = time === null ? null : typeof time === 'number' ? time : datetimeToUs(time);
+    this.store.clock.set(us, opts.frozen ?? false);
+  }
+
+  advanceClock(seconds: number): void {
+    this.store.clock.advance(Math.round(seconds * 1e6));
+  }
+
+  now(): string {
+    return usToDatetimeFull(this.store.clock.nowUs());
+  }
+
+  agedBalance(asOf: string, kind: 'receivable' | 'payable', companyId?: number): AgedRow[] {
+    return agedBalance(this.store, asOf, kind, companyId);
+  }
+
+  stats(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, t] of this.store.tables) out[name] = t.liveCount;
+    return out;
+  }
+
+  /** HTTP bridge: `/sim/<action>` with a JSON body. */
+  async handle(action: string, b: any, url: URL): Promise<unknown> {
+    switch (action) {
+      case 'create':
+        return { id: this.create(b.model, b.values) };
+      case 'update':
+        this.update(b.model, b.ids, b.values);
+        return { ok: true };
+      case 'delete':
+        this.delete(b.model, b.ids);
+        return { ok: true };
+      case 'archive':
+        this.archive(b.model, b.ids);
+        return { ok: true };
+      case 'unarchive':
+        this.unarchive(b.model, b.ids);
+        return { ok: true };
+      case 'long-transaction': {
+        const { writeDate, result } = this.longTransaction(b.startedSecondsAgo ?? 300, (tx) =>
+          (b.ops as SimOp[]).map((op) => tx.apply(op)),
+        );
+        return { writeDate, ids: result };
+      }
+      case 'begin': {
+        const tx = this.begin(b.startedSecondsAgo ?? 0);
+        const txId = this.nextTx++;
+        this.txs.set(txId, tx);
+        return { txId, writeDate: tx.writeDate };
+      }
+      case 'tx': {
+        const tx = this.txOf(b.txId);
+        return { ids: (b.ops as SimOp[]).map((op) => tx.apply(op)) };
+      }
+      case 'commit':
+        this.txOf(b.txId).commit();
+        this.txs.delete(b.txId);
+        return { ok: true };
+      case 'rollback':
+        this.txOf(b.txId).rollback();
+        this.txs.delete(b.txId);
+        return { ok: true };
+      case 'reconcile':
+        return this.reconcile(b.debitLineId, b.creditLineId, b.amount);
+      case 'reconcile-without-write-date':
+        return this.reconcileWithoutWriteDate(b.lineIds);
+      case 'pay':
+        return { paymentId: this.pay(b.moveId, b.amount, b.date) };
+      case 'burst':
+        return this.burst(b.n ?? 10, b);
+      case 'truth':
+        return this.truth(b.model ?? url.searchParams.get('model'));
+      case 'request-counts':
+        return this.requestCounts();
+      case 'reset-counters':
+        this.resetCounters();
+        return { ok: true };
+      case 'fault':
+        return { id: await this.setFault(b) };
+      case 'clear-faults':
+        await this.clearFaults();
+        return { ok: true };
+      case 'faults':
+        return this.faults();
+      case 'clock':
+        if ('time' in b) this.setClock(b.time, b);
+        if (b.advanceSeconds) this.advanceClock(b.advanceSeconds);
+        return { now: this.now() };
+      case 'aged-balance':
+        return this.agedBalance(
+          b.asOf ?? url.searchParams.get('asOf'),
+          b.kind ?? url.searchParams.get('kind'),
+          b.companyId,
+        );
+      case 'activity':
+        if (b.action === 'start') this.activity.start(b.intervalMs);
+        else if (b.action === 'stop') this.activity.stop();
+        else if (b.action === 'step') return this.activity.step(b.n ?? 1);
+        return { running: this.activity.running };
+      case 'stats':
+        return this.stats();
+      default: {
+        const err = new Error(`unknown control action '${action}'`);
+        (err as any).status = 404;
+        throw err;
+      }
+    }
+  }
+
+  private txOf(id: number): SimTransaction {
+    const tx = this.txs.get(id);
+    if (!tx) throw new Error(`no open transaction ${id}`);
+    return tx;
+  }
+}

@@ -1,0 +1,308 @@
+import { buildCatalog, type FieldDef, type ModelDef } from './catalog.ts';
+import { dateToDays, datetimeToUs, daysToDate, usToDatetimeFull } from './dates.ts';
+import { OdooError } from './odoo-error.ts';
+import { SimClock } from './sim-clock.ts';
+import { type Column, NO_DATE, storageColumn, Table } from './table.ts';
+
+export const ADMIN_UID = 2;
+
+/**
+ * The simulated database: one columnar table per model, id sequences and the clock. All
+ * changes go through a `Tx`, whose start time becomes every touched row's write_date,
+ * exactly like `cr.now()` in Odoo.
+ */
+export class Store {
+  readonly catalog: Map<string, ModelDef>;
+  readonly tables = new Map<string, Table>();
+  readonly clock = new SimClock();
+  private readonly seq = new Map<string, number>();
+  private readonly inverseCache = new Map<
+    string,
+    { version: number; map: Map<number, number[]> }
+  >();
+  /** The API user's companies (filled by the generator). */
+  userCompanyIds: number[] = [];
+  userCompanyId = 0;
+  /** Bumped on every committed change (activity, control, RPC writes). */
+  changeCount = 0;
+
+  constructor(readonly version: 17 | 19) {
+    this.catalog = buildCatalog(version);
+    for (const def of this.catalog.values()) this.tables.set(def.name, new Table(def));
+  }
+
+  table(model: string): Table {
+    const t = this.tables.get(model);
+    if (!t) throw new OdooError('KeyError', `'${model}'`);
+    return t;
+  }
+
+  nextId(model: string, gap = 0): number {
+    const id = (this.seq.get(model) ?? 0) + 1 + gap;
+    this.seq.set(model, id);
+    return id;
+  }
+
+  begin(nowUs = this.clock.nowUs(), uid = ADMIN_UID): Tx {
+    return new Tx(this, nowUs, uid);
+  }
+
+  /** Runs fn in one transaction (one write_date for everything it touches). */
+  transaction<T>(fn: (tx: Tx) => T, nowUs?: number): T {
+    const tx = this.begin(nowUs);
+    const r = fn(tx);
+    this.changeCount++;
+    return r;
+  }
+
+  displayName(model: string, id: number): string {
+    const t = this.table(model);
+    const p = t.find(id);
+    if (p < 0) return `${model},${id}`;
+    return this.displayNameAt(t, p);
+  }
+
+  displayNameAt(t: Table, pos: number): string {
+    const name = t.def.name;
+    const str = (c: string) => {
+      const v = (t.col(c).data as (string | false)[])[pos];
+      return v || '';
+    };
+    switch (name) {
+      case 'res.partner':
+        return str('complete_name') || str('name');
+      case 'account.account':
+        return `${str('code')} ${str('name')}`;
+      case 'account.move': {
+        const state = str('state');
+        const moveName = str('name');
+        let s = '';
+        if (state === 'draft') s += `${DRAFT_LABEL[str('move_type')] ?? 'Draft Entry'} `;
+        s += !moveName || moveName === '/' ? `(* ${t.ids[pos]})` : moveName;
+        return s;
+      }
+      case 'account.move.line': {
+        const label = str('name');
+        const moveName = str('move_name');
+        return label ? `${moveName} ${label}` : moveName;
+      }
+      case 'account.payment':
+        return str('name') || 'Draft Payment';
+      case 'res.currency.rate':
+        return daysToDate((t.col('name').data as Int32Array)[pos]);
+      case 'account.partial.reconcile':
+      case 'account.full.reconcile':
+        return `${name},${t.ids[pos]}`;
+      default:
+        return t.cols.has('name') ? str('name') : `${name},${t.ids[pos]}`;
+    }
+  }
+
+  /** child ids grouped by the many2one `field` of `model` (for one2many reads). */
+  inverse(model: string, field: string): Map<number, number[]> {
+    const t = this.table(model);
+    const key = `${model}.${field}`;
+    const hit = this.inverseCache.get(key);
+    if (hit && hit.version === t.version) return hit.map;
+    const map = new Map<number, number[]>();
+    const d = t.col(field).data as Int32Array;
+    for (let p = 0; p < t.n; p++) {
+      if (!t.alive[p] || !d[p]) continue;
+      const arr = map.get(d[p]);
+      if (arr) arr.push(t.ids[p]);
+      else map.set(d[p], [t.ids[p]]);
+    }
+    this.inverseCache.set(key, { version: t.version, map });
+    return map;
+  }
+
+  /** Every live row, every stored column, full precision (write_date with µs). */
+  truth(model: string): Record<string, unknown>[] {
+    const t = this.table(model);
+    const cols = [...t.cols.values()];
+    const out: Record<string, unknown>[] = [];
+    for (let p = 0; p < t.n; p++) {
+      if (!t.alive[p]) continue;
+      const row: Record<string, unknown> = { id: t.ids[p] };
+      for (const c of cols) row[c.name] = rawToTruth(c, p);
+      out.push(row);
+    }
+    return out;
+  }
+}
+
+const DRAFT_LABEL: Record<string, string> = {
+  entry: 'Draft Entry',
+  out_invoice: 'Draft Invoice',
+  out_refund: 'Draft Credit Note',
+  in_invoice: 'Draft Bill',
+  in_refund: 'Draft Vendor Credit Note',
+  out_receipt: 'Draft Sales Receipt',
+  in_receipt: 'Draft Purchase Receipt',
+};
+
+function rawToTruth(c: Column, p: number): unknown {
+  const v = c.data[p];
+  switch (c.kind) {
+    case 'i32':
+      return v;
+    case 'f64':
+      return v;
+    case 'u8':
+      return v === 1;
+    case 'date':
+      return v === NO_DATE ? false : daysToDate(v as number);
+    case 'datetime':
+      return Number.isNaN(v) ? false : usToDatetimeFull(v as number);
+    case 'str':
+      return v ?? false;
+    case 'ids':
+      return v ? [...(v as number[])].sort((a, b) => a - b) : [];
+  }
+}
+
+/** Odoo-style input value (as create/write receive it) → raw storage value. */
+export function toRaw(f: FieldDef, c: Column, v: unknown): unknown {
+  switch (c.kind) {
+    case 'i32':
+      if (v === false || v === null || v === undefined) return 0;
+      if (Array.isArray(v)) return Number(v[0]);
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        throw new OdooError('ValueError', `Wrong value for ${f.name}: ${JSON.stringify(v)}`);
+      }
+      return v;
+    case 'f64':
+      if (v === false || v === null || v === undefined) return 0;
+      if (typeof v !== 'number') {
+        throw new OdooError('ValueError', `Wrong value for ${f.name}: ${JSON.stringify(v)}`);
+      }
+      return v;
+    case 'u8':
+      return v ? 1 : 0;
+    case 'date':
+      return v ? dateToDays(String(v)) : NO_DATE;
+    case 'datetime':
+      return v ? datetimeToUs(String(v)) : Number.NaN;
+    case 'str':
+      if (v === false || v === null || v === undefined) return false;
+      if (f.type === 'selection' && f.selection && !f.selection.some(([k]) => k === v)) {
+        throw new OdooError('ValueError', `Wrong value for ${f.name}: '${String(v)}'`);
+      }
+      return String(v);
+    case 'ids':
+      return x2manyIds(v);
+  }
+}
+
+function x2manyIds(v: unknown): number[] {
+  if (!v) return [];
+  if (!Array.isArray(v)) throw new OdooError('ValueError', 'Wrong x2many value');
+  const ids = new Set<number>();
+  for (const item of v) {
+    if (typeof item === 'number') ids.add(item);
+    else if (Array.isArray(item)) {
+      const [cmd, id, extra] = item as [number, number, number[]];
+      if (cmd === 6) {
+        ids.clear();
+        for (const x of extra ?? []) ids.add(x);
+      } else if (cmd === 4) ids.add(id);
+      else if (cmd === 3 || cmd === 2) ids.delete(id);
+      else if (cmd === 5) ids.clear();
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * One database transaction. Its `now` is fixed at start; everything it writes gets that
+ * write_date (µs precision), including long transactions that commit minutes later.
+ */
+export class Tx {
+  constructor(
+    readonly store: Store,
+    readonly now: number,
+    readonly uid: number,
+  ) {}
+
+  /** Inserts a row with magic fields set; the caller fills columns with `set`. */
+  insertRaw(model: string, id = this.store.nextId(model)): number {
+    const t = this.store.table(model);
+    const pos = t.insert(id);
+    const d = (c: string) => t.cols.get(c)!.data as unknown as number[];
+    d('create_date')[pos] = this.now;
+    d('write_date')[pos] = this.now;
+    d('create_uid')[pos] = this.uid;
+    d('write_uid')[pos] = this.uid;
+    if (t.def.activeField) (t.col(t.def.activeField).data as Uint8Array)[pos] = 1;
+    t.noteWrite(pos, this.now);
+    return pos;
+  }
+
+  /** Sets one raw column value; `touch` (default) also bumps write_date like an ORM write. */
+  set(model: string | Table, pos: number, col: string, raw: unknown, touch = true): void {
+    const t = typeof model === 'string' ? this.store.table(model) : model;
+    (t.col(col).data as unknown[])[pos] = raw;
+    t.version++;
+    if (touch) this.touch(t, pos);
+  }
+
+  touch(t: Table, pos: number): void {
+    (t.col('write_date').data as Float64Array)[pos] = this.now;
+    (t.col('write_uid').data as Int32Array)[pos] = this.uid;
+    t.noteWrite(pos, this.now);
+  }
+
+  create(model: string, values: Record<string, unknown>, id?: number): number {
+    const t = this.store.table(model);
+    checkWritable(t, values);
+    const pos = this.insertRaw(model, id);
+    this.assign(t, pos, values);
+    return t.ids[pos];
+  }
+
+  write(model: string, ids: number[], values: Record<string, unknown>): void {
+    const t = this.store.table(model);
+    checkWritable(t, values);
+    for (const id of ids) {
+      const pos = t.pos(id);
+      if (pos < 0) {
+        throw new OdooError(
+          'MissingError',
+          `Record does not exist or has been deleted.\n(Record: ${model}(${id},), User: ${this.uid})`,
+        );
+      }
+      this.assign(t, pos, values);
+      this.touch(t, pos);
+    }
+  }
+
+  unlink(model: string, ids: number[]): void {
+    const t = this.store.table(model);
+    for (const id of ids) {
+      const pos = t.pos(id);
+      if (pos >= 0) t.remove(pos);
+    }
+  }
+
+  private assign(t: Table, pos: number, values: Record<string, unknown>): void {
+    for (const [k, v] of Object.entries(values)) {
+      const f = t.def.byName.get(k)!;
+      const colName = storageColumn(f)!;
+      const c = t.col(colName);
+      (c.data as unknown[])[pos] = toRaw(f, c, v);
+    }
+    t.version++;
+  }
+}
+
+const MAGIC = new Set(['id', 'create_date', 'write_date', 'create_uid', 'write_uid']);
+
+function checkWritable(t: Table, values: Record<string, unknown>): void {
+  for (const k of Object.keys(values)) {
+    const f = t.def.byName.get(k);
+    if (!f) throw new OdooError('ValueError', `Invalid field '${k}' on model '${t.def.name}'`);
+    if (MAGIC.has(k) || !storageColumn(f)) {
+      throw new OdooError('ValueError', `Field '${k}' on model '${t.def.name}' is not writable`);
+    }
+  }
+}
