@@ -74,7 +74,7 @@ create table ods.runs (
   trigger text not null default 'manual',
   mode text not null check (mode in ('sync', 'reconcile', 'verify')),
   outcome text not null default 'running'
-    check (outcome in ('running', 'ok', 'partial', 'failed', 'busy')),
+    check (outcome in ('running', 'ok', 'partial', 'failed', 'busy', 'interrupted')),
   more boolean,
   models jsonb not null default '{}',
   error text

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
@@ -9,6 +9,7 @@ import { ROOT } from '../../tools/local-stack/src/paths.ts';
 // The commands as a user runs them, each against its own folder so a developer's stack is untouched.
 const localDir = join(ROOT, '.local', `test-cli-${process.pid}`);
 mkdirSync(localDir, { recursive: true });
+writeFileSync(join(localDir, 'owner.pid'), String(process.pid));
 const env = { ...process.env, FINANZAS_LOCAL_DIR: localDir };
 const stackCli = join(ROOT, 'tools', 'local-stack', 'bin', 'stack.mjs');
 const run = (...args: string[]) =>

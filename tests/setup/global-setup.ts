@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
+import { destroyCluster, startCluster, stopCluster } from '../../tools/local-stack/src/cluster.ts';
 import { ensureInstalled } from '../../tools/local-stack/src/install.ts';
 import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
 
@@ -27,8 +27,11 @@ function sweepAbandonedClusters(): void {
   for (const name of readdirSync(LOCAL_DIR)) {
     if (!name.startsWith('test-')) continue;
     const owner = join(LOCAL_DIR, name, 'owner.pid');
-    const pid = existsSync(owner) ? Number(readFileSync(owner, 'utf8')) : 0;
-    if (!pid || !alive(pid)) destroyCluster(join(LOCAL_DIR, name));
+    // A cluster still being created has no owner file yet: leave it to its creator.
+    if (!existsSync(owner)) continue;
+    if (alive(Number(readFileSync(owner, 'utf8')))) continue;
+    stopCluster(join(LOCAL_DIR, name, 'db')); // a CLI test's stack keeps its cluster in db/
+    destroyCluster(join(LOCAL_DIR, name));
   }
 }
 

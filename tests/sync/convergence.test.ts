@@ -35,7 +35,11 @@ describe('incremental passes plus reconciliation converge to the truth', () => {
       // Odoo 17+: full_reconcile_id / matching_number written by raw SQL, write_date untouched.
       const open = liveIds(
         'account.move.line',
-        (r) => r.parent_state === 'posted' && !r.reconciled && r.full_reconcile_id === 0 && r.amount_residual !== 0,
+        (r) =>
+          r.parent_state === 'posted' &&
+          !r.reconciled &&
+          r.full_reconcile_id === 0 &&
+          r.amount_residual !== 0,
       );
       if (open.length >= 2) c.reconcileWithoutWriteDate(open.slice(0, 2));
       c.burst(25);
@@ -57,7 +61,9 @@ describe('incremental passes plus reconciliation converge to the truth', () => {
       tx.create('res.partner', { name: 'Late & <old> Ltd — 💶', is_company: true }),
     ).result;
     await h.syncToEnd();
-    expect(await diffWithTruth(h, 'res.partner')).toContain(`res.partner ${partnerId}: missing in mirror`);
+    expect(await diffWithTruth(h, 'res.partner')).toContain(
+      `res.partner ${partnerId}: missing in mirror`,
+    );
     const [s] = await h.syncToEnd({ mode: 'reconcile', models: ['res.partner'] });
     expect(s.models[0].upserted).toBe(1);
     expect(await diffWithTruth(h, 'res.partner')).toEqual([]);
@@ -69,7 +75,10 @@ describe('incremental passes plus reconciliation converge to the truth', () => {
       .truth('account.move.line')
       .filter((r) => r.parent_state === 'posted' && (r.debit as number) > 0);
     c.longTransaction(30 * 60, (tx) =>
-      tx.update('account.move.line', line.id as number, { debit: (line.debit as number) + 1, balance: (line.balance as number) + 1 }),
+      tx.update('account.move.line', line.id as number, {
+        debit: (line.debit as number) + 1,
+        balance: (line.balance as number) + 1,
+      }),
     );
     await h.syncToEnd();
     expect((await diffWithTruth(h, 'account.move.line')).length).toBeGreaterThan(0);

@@ -10,7 +10,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-const state = async (model: string) => (await h.sql`select * from ods.sync_state where model = ${model}`)[0];
+const state = async (model: string) =>
+  (await h.sql`select * from ods.sync_state where model = ${model}`)[0];
 const count = async (table: string) =>
   Number((await h.sql.unsafe(`select count(*) as n from odoo."${table}"`))[0].n);
 
@@ -27,7 +28,8 @@ describe('bad configuration and bad answers', () => {
     for (const m of s.models) expect(m.error, m.model).toMatch(/^OdooAuthError/);
     expect(s.models.reduce((n, m) => n + m.requests, 0)).toBeLessThanOrEqual(1 + 1);
     expect((await state('res.partner')).last_error).toMatch(/OdooAuthError/);
-    for (const model of CATALOG_MODELS) expect(await count(model.replaceAll('.', '_')), model).toBe(0);
+    for (const model of CATALOG_MODELS)
+      expect(await count(model.replaceAll('.', '_')), model).toBe(0);
     expect(JSON.stringify(s)).not.toContain('not-the-key');
   });
 
@@ -56,7 +58,12 @@ describe('failures during a run', () => {
     // A first slice copies a few pages of journal items, then Odoo keeps answering 503.
     await h.syncToEnd({ maxSlices: 1, extraEnv: { SYNC_SLICE_RECORDS: '1500' } });
     const started = Number((await state('account.move.line')).snapshot_cursor);
-    h.sim.control.setFault({ kind: 'http', status: 503, model: 'account.move.line', method: 'search_read' });
+    h.sim.control.setFault({
+      kind: 'http',
+      status: 503,
+      model: 'account.move.line',
+      method: 'search_read',
+    });
     const [s] = await h.syncToEnd({ maxSlices: 1 });
     const line = s.models.find((m) => m.model === 'account.move.line')!;
     expect(line.status).toBe('error');
@@ -67,7 +74,9 @@ describe('failures during a run', () => {
     expect(st.last_error).toMatch(/503/);
     expect(Number(st.snapshot_cursor)).toBe(started);
     expect(started).toBeGreaterThan(0);
-    const wrong = (await diffWithTruth(h, 'account.move.line', 100_000)).filter((d) => !d.endsWith('missing in mirror'));
+    const wrong = (await diffWithTruth(h, 'account.move.line', 100_000)).filter(
+      (d) => !d.endsWith('missing in mirror'),
+    );
     expect(wrong.slice(0, 5)).toEqual([]);
     const copied = await count('account_move_line');
     expect(copied % 200).toBe(0);
@@ -82,9 +91,25 @@ describe('failures during a run', () => {
     await h.sql`update ods.sync_state set phase = 'snapshot', snapshot_cursor = 0, snapshot_started_at = null
       where model = 'res.partner'`;
     await h.sql`truncate odoo.res_partner`;
-    h.sim.control.setFault({ kind: 'reset', model: 'res.partner', method: 'search_read', times: 1 });
-    h.sim.control.setFault({ kind: 'truncated', model: 'res.partner', method: 'search_read', times: 1 });
-    h.sim.control.setFault({ kind: 'http', status: 429, retryAfter: 1, model: 'res.partner', times: 1 });
+    h.sim.control.setFault({
+      kind: 'reset',
+      model: 'res.partner',
+      method: 'search_read',
+      times: 1,
+    });
+    h.sim.control.setFault({
+      kind: 'truncated',
+      model: 'res.partner',
+      method: 'search_read',
+      times: 1,
+    });
+    h.sim.control.setFault({
+      kind: 'http',
+      status: 429,
+      retryAfter: 1,
+      model: 'res.partner',
+      times: 1,
+    });
     const [s] = await h.syncToEnd({ models: ['res.partner'] });
     expect(s.models[0].status).toBe('ok');
     expect(await diffWithTruth(h, 'res.partner')).toEqual([]);
@@ -112,8 +137,17 @@ describe('failures during a run', () => {
       page_size = null where model = 'account.move'`;
     await h.sql`truncate odoo.account_move`;
     // A page that times out is asked again at half the size, not retried as it was.
-    h.sim.control.setFault({ kind: 'latency', ms: 1500, model: 'account.move', method: 'search_read', times: 2 });
-    const [s] = await h.syncToEnd({ models: ['account.move'], extraEnv: { ODOO_TIMEOUT_MS: '700' } });
+    h.sim.control.setFault({
+      kind: 'latency',
+      ms: 1500,
+      model: 'account.move',
+      method: 'search_read',
+      times: 2,
+    });
+    const [s] = await h.syncToEnd({
+      models: ['account.move'],
+      extraEnv: { ODOO_TIMEOUT_MS: '700' },
+    });
     expect(s.models[0].status).toBe('ok');
     const st = await state('account.move');
     expect(st.page_size).toBeLessThan(2000);
@@ -136,7 +170,9 @@ describe('catalog problems', () => {
       expect(cur.status).toBe('ok');
       expect(cur.missingFields).toContain('no_such_field');
       expect((await state('res.currency')).missing_fields).toContain('no_such_field');
-      expect(s.models.filter((m) => m.status === 'error').map((m) => m.model)).toEqual(['x.no_such_model']);
+      expect(s.models.filter((m) => m.status === 'error').map((m) => m.model)).toEqual([
+        'x.no_such_model',
+      ]);
     } finally {
       await h.sql`delete from ods.catalog where model = 'x.no_such_model'`;
     }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import {
@@ -40,6 +41,7 @@ let counter = 0;
 export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHarness> {
   const dir = join(LOCAL_DIR, `test-${process.pid}-sync-${++counter}`);
   const cluster = await startCluster(dir);
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   const sim = await startOdooSim({ port: 0, scale: 2000, seed: 7, ...simOpts });
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,

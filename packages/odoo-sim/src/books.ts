@@ -1,4 +1,5 @@
-import type { Store, Tx } from './store.ts';
+import { OdooError } from './odoo-error.ts';
+import type { Store, Tx, UnlinkOptions } from './store.ts';
 import { NO_DATE, type Table } from './table.ts';
 
 /**
@@ -91,8 +92,10 @@ export class Books {
   private linePartials = new Map<number, number[]>();
   private sequences = new Map<string, number>();
   private accountMeta = new Map<number, { type: string; reconcile: boolean }>();
-  /** Approximate source of "id gaps": callers may skip ids. */
-  constructor(readonly store: Store) {}
+  constructor(readonly store: Store) {
+    // Every ORM/control/activity unlink goes through Odoo's accounting rules.
+    store.unlinkHandler = (tx, model, ids, opts) => this.unlink(tx, model, ids, opts);
+  }
 
   t(model: string): Table {
     return this.store.table(model);
@@ -583,8 +586,11 @@ export class Books {
     return partialId;
   }
 
-  /** Walks the matching graph from a line; creates the full reconcile when all are settled. */
-  renumber(tx: Tx, startLineId: number): { lineIds: number[]; fullId: number } {
+  /**
+   * Walks the matching graph from a line; creates the full reconcile when all are settled
+   * (unless `createFull` is false).
+   */
+  renumber(tx: Tx, startLineId: number, createFull = true): { lineIds: number[]; fullId: number } {
     const lt = this.t('account.move.line');
     const pt = this.t('account.partial.reconcile');
     const lines = new Set<number>([startLineId]);
@@ -615,7 +621,7 @@ export class Books {
     if (settled && partials.size) {
       const existing = positions.map((p) => full[p]).find((x) => x);
       if (existing) fullId = existing;
-      else {
+      else if (createFull) {
         const fpos = tx.insertRaw('account.full.reconcile');
         fullId = this.t('account.full.reconcile').ids[fpos];
       }
@@ -681,19 +687,261 @@ export class Books {
     this.refreshMove(tx, moveId, true);
   }
 
-  /** Deletes a draft move with its lines (Odoo refuses posted ones). */
+  /** Deletes a draft (or cancelled) move with its lines, as the ORM does. */
   deleteDraft(tx: Tx, moveId: number): void {
-    const mt = this.t('account.move');
-    const lt = this.t('account.move.line');
-    const mpos = mt.pos(moveId);
-    if (mpos < 0) return;
-    if ((mt.col('state').data as any)[mpos] === 'posted') {
-      throw new Error(`Books.deleteDraft: move ${moveId} is posted`);
+    this.unlink(tx, 'account.move', [moveId]);
+  }
+
+  /**
+   * Odoo's unlink with the accounting side effects: a move takes its lines (ondelete
+   * cascade on move_id) and its payment; lines are unreconciled first (their partials go,
+   * the full reconciles of those partials go, the other side's residuals, reconciled flag,
+   * matching number and its move's payment_state are recomputed, with write_date bumped on
+   * what the ORM writes); a full reconcile left without lines goes. Lines of posted entries
+   * are refused with Odoo's UserError unless `force`.
+   */
+  unlink(tx: Tx, model: string, ids: number[], opts: UnlinkOptions = {}): void {
+    switch (model) {
+      case 'account.move':
+        this.unlinkMoves(tx, ids, opts);
+        return;
+      case 'account.move.line':
+        this.unlinkLines(tx, ids, opts);
+        return;
+      case 'account.payment': {
+        const pt = this.t('account.payment');
+        const moveCol = pt.col('move_id').data as Int32Array;
+        const moves: number[] = [];
+        for (const id of ids) {
+          const p = pt.pos(id);
+          if (p >= 0 && moveCol[p]) moves.push(moveCol[p]);
+        }
+        this.checkNotPosted(moves, opts);
+        tx.removeRaw('account.payment', ids);
+        this.unlinkMoves(tx, moves, opts);
+        return;
+      }
+      case 'account.partial.reconcile':
+        this.unreconcile(tx, ids, new Set());
+        return;
+      case 'account.full.reconcile':
+        this.dropFullReconciles(tx, ids);
+        return;
+      default:
+        tx.removeRaw(model, ids);
     }
-    const ids = this.store.inverse('account.move.line', 'move_id').get(moveId) ?? [];
-    tx.unlink('account.move.line', ids);
-    tx.unlink('account.move', [moveId]);
-    void lt;
+  }
+
+  private checkNotPosted(moveIds: Iterable<number>, opts: UnlinkOptions): void {
+    if (opts.force) return;
+    const mt = this.t('account.move');
+    const state = mt.col('state').data as (string | false)[];
+    for (const id of moveIds) {
+      const p = mt.pos(id);
+      if (p >= 0 && state[p] === 'posted') {
+        throw new OdooError('UserError', 'You cannot delete an item linked to a posted entry.');
+      }
+    }
+  }
+
+  private unlinkMoves(tx: Tx, ids: number[], opts: UnlinkOptions): void {
+    const mt = this.t('account.move');
+    const moves = ids.filter((id) => mt.pos(id) >= 0);
+    if (!moves.length) return;
+    this.checkNotPosted(moves, opts);
+    const byMove = this.store.inverse('account.move.line', 'move_id');
+    const lines = moves.flatMap((id) => byMove.get(id) ?? []);
+    this.removeLines(tx, lines);
+    // account.payment.move_id is ondelete='cascade' too.
+    const payCol = mt.col(this.store.version >= 19 ? 'origin_payment_id' : 'payment_id')
+      .data as Int32Array;
+    const payments = moves.map((id) => payCol[mt.pos(id)]).filter((x) => x);
+    const pt = this.t('account.payment');
+    const pMove = pt.col('move_id').data as Int32Array;
+    const gone = new Set(moves);
+    tx.removeRaw(
+      'account.payment',
+      payments.filter((pid) => {
+        const p = pt.pos(pid);
+        return p >= 0 && gone.has(pMove[p]);
+      }),
+    );
+    tx.removeRaw('account.move', moves);
+  }
+
+  private unlinkLines(tx: Tx, ids: number[], opts: UnlinkOptions): void {
+    const lt = this.t('account.move.line');
+    const moveCol = lt.col('move_id').data as Int32Array;
+    const live = ids.filter((id) => lt.pos(id) >= 0);
+    if (!live.length) return;
+    const moves = new Set(live.map((id) => moveCol[lt.pos(id)]));
+    this.checkNotPosted(moves, opts);
+    this.removeLines(tx, live);
+    for (const m of moves) this.refreshMove(tx, m, true);
+  }
+
+  /** Unreconciles then removes lines; drops full reconciles left without lines. */
+  private removeLines(tx: Tx, ids: number[]): void {
+    if (!ids.length) return;
+    const lt = this.t('account.move.line');
+    const dead = new Set(ids);
+    const pt = this.t('account.partial.reconcile');
+    const pDebit = pt.col('debit_move_id').data as Int32Array;
+    const pCredit = pt.col('credit_move_id').data as Int32Array;
+    const partials: number[] = [];
+    for (let p = 0; p < pt.n; p++) {
+      if (pt.alive[p] && (dead.has(pDebit[p]) || dead.has(pCredit[p]))) partials.push(pt.ids[p]);
+    }
+    this.unreconcile(tx, partials, dead);
+    const full = lt.col('full_reconcile_id').data as Int32Array;
+    const fulls = new Set<number>();
+    for (const id of ids) {
+      const p = lt.pos(id);
+      if (p >= 0 && full[p]) fulls.add(full[p]);
+    }
+    tx.removeRaw('account.move.line', ids);
+    for (const id of ids) this.linePartials.delete(id);
+    if (fulls.size) {
+      for (let p = 0; p < lt.n; p++) if (lt.alive[p] && full[p]) fulls.delete(full[p]);
+      tx.removeRaw('account.full.reconcile', [...fulls]);
+    }
+  }
+
+  /**
+   * Deletes partial reconciles like `account.partial.reconcile.unlink`: the residuals of the
+   * lines that stay (not in `dead`) come back, their full reconciles are deleted, and the
+   * matching graphs are renumbered; moves and payments touched are recomputed.
+   */
+  unreconcile(tx: Tx, partialIds: number[], dead: Set<number>): void {
+    const pt = this.t('account.partial.reconcile');
+    const lt = this.t('account.move.line');
+    const pd = (c: string) => pt.col(c).data as any;
+    const live = partialIds.filter((id) => pt.pos(id) >= 0);
+    if (!live.length) return;
+    // Every line of the matching graphs involved (before they split).
+    const graph = new Set<number>();
+    for (const pid of live) {
+      const pp = pt.pos(pid);
+      for (const id of [pd('debit_move_id')[pp], pd('credit_move_id')[pp]]) {
+        if (!graph.has(id)) for (const x of this.component(id)) graph.add(x);
+      }
+    }
+    const resCo = lt.col('amount_residual').data as Float64Array;
+    const resFc = lt.col('amount_residual_currency').data as Float64Array;
+    const rec = lt.col('reconciled').data as Uint8Array;
+    const fulls = new Set<number>();
+    const touched = new Set<number>();
+    for (const pid of live) {
+      const pp = pt.pos(pid);
+      const amount = cents(pd('amount')[pp]);
+      const sides: [number, number, number][] = [
+        [pd('debit_move_id')[pp], amount, cents(pd('debit_amount_currency')[pp])],
+        [pd('credit_move_id')[pp], -amount, -cents(pd('credit_amount_currency')[pp])],
+      ];
+      if (pd('full_reconcile_id')[pp]) fulls.add(pd('full_reconcile_id')[pp]);
+      for (const [lineId, co, fc] of sides) {
+        const arr = this.linePartials.get(lineId);
+        if (arr) {
+          const i = arr.indexOf(pid);
+          if (i >= 0) arr.splice(i, 1);
+        }
+        if (dead.has(lineId)) continue;
+        const p = lt.pos(lineId);
+        if (p < 0) continue;
+        resCo[p] = (cents(resCo[p]) + co) / 100;
+        resFc[p] = (cents(resFc[p]) + fc) / 100;
+        rec[p] = cents(resCo[p]) === 0 && cents(resFc[p]) === 0 ? 1 : 0;
+        tx.touch(lt, p);
+        touched.add(lineId);
+      }
+      tx.removeRaw('account.partial.reconcile', [pid]);
+    }
+    lt.version++;
+    // The full reconciles of deleted partials go (lines and partials: ondelete set null).
+    this.clearFulls(graph, fulls);
+    tx.removeRaw('account.full.reconcile', [...fulls]);
+    const done = new Set<number>();
+    for (const id of graph) {
+      if (done.has(id) || dead.has(id) || lt.pos(id) < 0) continue;
+      for (const x of this.renumber(tx, id).lineIds) done.add(x);
+    }
+    this.refreshAfterUnreconcile(tx, touched);
+  }
+
+  /** Deletes full reconciles (lines and partials keep their partial matching). */
+  private dropFullReconciles(tx: Tx, ids: number[]): void {
+    const lt = this.t('account.move.line');
+    const full = lt.col('full_reconcile_id').data as Int32Array;
+    const fulls = new Set(ids);
+    const graph = new Set<number>();
+    for (let p = 0; p < lt.n; p++) if (lt.alive[p] && fulls.has(full[p])) graph.add(lt.ids[p]);
+    this.clearFulls(graph, fulls);
+    tx.removeRaw('account.full.reconcile', ids);
+    const done = new Set<number>();
+    for (const id of graph) {
+      if (done.has(id)) continue;
+      for (const x of this.renumber(tx, id, false).lineIds) done.add(x);
+    }
+  }
+
+  private clearFulls(lineIds: Iterable<number>, fulls: Set<number>): void {
+    if (!fulls.size) return;
+    const lt = this.t('account.move.line');
+    const pt = this.t('account.partial.reconcile');
+    const full = lt.col('full_reconcile_id').data as Int32Array;
+    const pFull = pt.col('full_reconcile_id').data as Int32Array;
+    for (const id of lineIds) {
+      const p = lt.pos(id);
+      if (p >= 0 && fulls.has(full[p])) full[p] = 0;
+      for (const pid of this.linePartials.get(id) ?? []) {
+        const pp = pt.pos(pid);
+        if (pp >= 0 && fulls.has(pFull[pp])) pFull[pp] = 0;
+      }
+    }
+    lt.version++;
+    pt.version++;
+  }
+
+  /** Line ids of the matching graph holding `lineId` (itself included). */
+  private component(lineId: number): Set<number> {
+    const pt = this.t('account.partial.reconcile');
+    const pDebit = pt.col('debit_move_id').data as Int32Array;
+    const pCredit = pt.col('credit_move_id').data as Int32Array;
+    const lines = new Set([lineId]);
+    const queue = [lineId];
+    while (queue.length) {
+      const id = queue.pop()!;
+      for (const pid of this.linePartials.get(id) ?? []) {
+        const pp = pt.pos(pid);
+        if (pp < 0) continue;
+        for (const other of [pDebit[pp], pCredit[pp]]) {
+          if (!lines.has(other)) {
+            lines.add(other);
+            queue.push(other);
+          }
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** Residual-driven fields of the moves (and payments) whose lines got residuals back. */
+  private refreshAfterUnreconcile(tx: Tx, lineIds: Set<number>): void {
+    const lt = this.t('account.move.line');
+    const mt = this.t('account.move');
+    const moveCol = lt.col('move_id').data as Int32Array;
+    const payCol = mt.col(this.store.version >= 19 ? 'origin_payment_id' : 'payment_id')
+      .data as Int32Array;
+    const moves = new Set<number>();
+    for (const id of lineIds) {
+      const p = lt.pos(id);
+      if (p >= 0) moves.add(moveCol[p]);
+    }
+    for (const m of moves) {
+      this.refreshMove(tx, m, true);
+      const mp = mt.pos(m);
+      if (mp >= 0 && payCol[mp]) this.refreshPayment(tx, payCol[mp]);
+    }
   }
 }
 

@@ -37,6 +37,32 @@ export interface RunningSim {
   close(): Promise<void>;
 }
 
+/** What `readyLine` announces (and `parseReadyLine` reads back). */
+export interface SimEndpoint {
+  url: string;
+  db: string;
+  login: string;
+  apiKey: string;
+  uid: number;
+  odooVersion: number;
+}
+
+/** Starts the one machine-readable line the CLI prints on stdout once it listens. */
+export const SIM_READY_MARKER = 'ODOO_SIM_READY';
+
+/** `ODOO_SIM_READY {"url":…,"db":…,"login":…,"apiKey":…,"uid":…,"odooVersion":…}` */
+export function readyLine(sim: SimEndpoint): string {
+  const { url, db, login, apiKey, uid, odooVersion } = sim;
+  return `${SIM_READY_MARKER} ${JSON.stringify({ url, db, login, apiKey, uid, odooVersion })}`;
+}
+
+/** For a parent process reading the CLI's stdout: the endpoint, or undefined for other lines. */
+export function parseReadyLine(line: string): SimEndpoint | undefined {
+  const prefix = `${SIM_READY_MARKER} `;
+  if (!line.startsWith(prefix)) return undefined;
+  return JSON.parse(line.slice(prefix.length)) as SimEndpoint;
+}
+
 /** Builds the data, starts the HTTP server and (optionally) the activity timer. */
 export async function startOdooSim(opts: SimOptions = {}): Promise<RunningSim> {
   const version = opts.odooVersion ?? 17;

@@ -1,5 +1,6 @@
 import type { FieldDef } from './catalog.ts';
 import { daysToDate, MONTHS } from './dates.ts';
+import { DecimalSum } from './decimal-sum.ts';
 import { OdooError } from './odoo-error.ts';
 import { type Env, search } from './query.ts';
 import type { Store } from './store.ts';
@@ -171,6 +172,17 @@ function aggregate(t: Table, outName: string, fname: string, fn: string): Aggreg
   return { out: outName, field, fn, get };
 }
 
+/**
+ * SUM over a numeric column, as Postgres computes it (exactly, in decimal) rather than a
+ * running double total: monetary amounts (2 decimals here; the currency's in Odoo) and
+ * float fields with digits are `numeric` columns in Odoo.
+ */
+function exactSum(field: FieldDef, values: number[]): DecimalSum {
+  const s = new DecimalSum(field.type === 'monetary' ? 2 : 0);
+  for (const v of values) s.add(v);
+  return s;
+}
+
 function reduce(a: Aggregate, rows: number[]): OdooValue {
   if (a.fn === 'count_rows') return rows.length;
   const vals = rows.map(a.get!);
@@ -178,12 +190,15 @@ function reduce(a: Aggregate, rows: number[]): OdooValue {
   const isFloat = a.field!.type === 'float' || a.field!.type === 'monetary';
   switch (a.fn) {
     case 'sum': {
+      if (isFloat) return new PyFloat(exactSum(a.field!, nonNull as number[]).value());
       let s = 0;
       for (const v of nonNull) s += v as number;
-      return isFloat ? new PyFloat(s) : s;
+      return s;
     }
     case 'avg': {
       if (!nonNull.length) return false;
+      if (isFloat)
+        return new PyFloat(exactSum(a.field!, nonNull as number[]).value() / nonNull.length);
       let s = 0;
       for (const v of nonNull) s += v as number;
       return new PyFloat(s / nonNull.length);

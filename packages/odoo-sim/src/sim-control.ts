@@ -9,7 +9,7 @@ import type { Store, Tx } from './store.ts';
 export type SimOp =
   | { op: 'create'; model: string; values: Record<string, unknown> }
   | { op: 'update'; model: string; ids: number | number[]; values: Record<string, unknown> }
-  | { op: 'delete'; model: string; ids: number | number[] }
+  | { op: 'delete'; model: string; ids: number | number[]; force?: boolean }
   | { op: 'archive'; model: string; ids: number | number[] };
 
 /**
@@ -40,9 +40,9 @@ export class SimTransaction {
     this.check();
     this.ops.push({ op: { op: 'update', model, ids, values } });
   }
-  delete(model: string, ids: number | number[]): void {
+  delete(model: string, ids: number | number[], opts: { force?: boolean } = {}): void {
     this.check();
-    this.ops.push({ op: { op: 'delete', model, ids } });
+    this.ops.push({ op: { op: 'delete', model, ids, force: opts.force } });
   }
   archive(model: string, ids: number | number[]): void {
     this.check();
@@ -55,7 +55,7 @@ export class SimTransaction {
       case 'update':
         return void this.update(op.model, op.ids, op.values);
       case 'delete':
-        return void this.delete(op.model, op.ids);
+        return void this.delete(op.model, op.ids, { force: op.force });
       case 'archive':
         return void this.archive(op.model, op.ids);
     }
@@ -92,7 +92,7 @@ function runOp(tx: Tx, op: SimOp, id?: number): void {
       tx.write(op.model, idList(op.ids), op.values);
       return;
     case 'delete':
-      tx.unlink(op.model, idList(op.ids));
+      tx.unlink(op.model, idList(op.ids), { force: op.force });
       return;
     case 'archive': {
       const t = tx.store.table(op.model);
@@ -130,8 +130,13 @@ export class SimControl {
     this.store.transaction((tx) => tx.write(model, idList(ids), values));
   }
 
-  delete(model: string, ids: number | number[]): void {
-    this.store.transaction((tx) => tx.unlink(model, idList(ids)));
+  /**
+   * Deletes like Odoo's ORM unlink: a move takes its lines and payment, reconciled lines are
+   * unreconciled first (the other side's residuals come back). Entries of posted moves are
+   * refused (UserError) unless `force`.
+   */
+  delete(model: string, ids: number | number[], opts: { force?: boolean } = {}): void {
+    this.store.transaction((tx) => tx.unlink(model, idList(ids), opts));
   }
 
   archive(model: string, ids: number | number[]): void {
@@ -291,7 +296,7 @@ export class SimControl {
         this.update(b.model, b.ids, b.values);
         return { ok: true };
       case 'delete':
-        this.delete(b.model, b.ids);
+        this.delete(b.model, b.ids, { force: b.force === true });
         return { ok: true };
       case 'archive':
         this.archive(b.model, b.ids);

@@ -25,6 +25,11 @@ export class Store {
   userCompanyId = 0;
   /** Bumped on every committed change (activity, control, RPC writes). */
   changeCount = 0;
+  /**
+   * Model-specific unlink with Odoo's side effects (cascades, unreconciliation, posted-entry
+   * checks), installed by the accounting layer (`Books`); without it `unlink` removes rows.
+   */
+  unlinkHandler: ((tx: Tx, model: string, ids: number[], opts: UnlinkOptions) => void) | undefined;
 
   constructor(readonly version: 17 | 19) {
     this.catalog = buildCatalog(version);
@@ -213,6 +218,14 @@ function x2manyIds(v: unknown): number[] {
   return [...ids];
 }
 
+export interface UnlinkOptions {
+  /**
+   * Skips Odoo's refusals (deleting posted entries), like `force_delete` in the context;
+   * cascades still apply. Only the control API offers it.
+   */
+  force?: boolean;
+}
+
 /**
  * One database transaction. Its `now` is fixed at start; everything it writes gets that
  * write_date (µs precision), including long transactions that commit minutes later.
@@ -276,7 +289,16 @@ export class Tx {
     }
   }
 
-  unlink(model: string, ids: number[]): void {
+  /** ORM unlink: Odoo's checks and cascades (see `Store.unlinkHandler`), then removal. */
+  unlink(model: string, ids: number[], opts: UnlinkOptions = {}): void {
+    this.store.table(model);
+    const handler = this.store.unlinkHandler;
+    if (handler) handler(this, model, ids, opts);
+    else this.removeRaw(model, ids);
+  }
+
+  /** Removes rows as a bare SQL DELETE would: no checks, no cascades. */
+  removeRaw(model: string, ids: number[]): void {
     const t = this.store.table(model);
     for (const id of ids) {
       const pos = t.pos(id);

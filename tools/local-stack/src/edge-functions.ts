@@ -13,6 +13,15 @@ interface Worker {
   log: string[];
 }
 
+const NETWORK_ENV = new Set([
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'DENO_CERT',
+]);
+
 export class FunctionBootError extends Error {
   override name = 'FunctionBootError';
 }
@@ -70,6 +79,14 @@ export class EdgeFunctions {
         ),
       ),
       ...this.opts.env,
+      // The machine's network setup (proxies, extra CAs), which the runtime needs to fetch
+      // npm: modules and reach https URLs; the platform provides its own equivalent.
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(
+          ([k]) => NETWORK_ENV.has(k.toUpperCase()) && process.env[k] !== undefined,
+        ) as [string, string][],
+      ),
+      DENO_TLS_CA_STORE: process.env.DENO_TLS_CA_STORE ?? 'mozilla,system',
       LOCAL_FUNCTION_PORT: String(port),
       DENO_DIR: join(ROOT, '.local', 'deno'), // shared cache of npm: modules across stacks
       DENO_NO_UPDATE_CHECK: '1',

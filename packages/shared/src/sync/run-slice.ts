@@ -79,12 +79,14 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   const [{ id: runId }] =
     await sql`insert into ods.runs (mode, trigger) values (${mode}, ${opts.trigger ?? 'manual'})
     returning id`;
+  const locks = new ModelLocks(config.dbUrl);
   const reports: ModelReport[] = [];
   let systemic: string | null = null;
   let context: OdooCallContext | null = null;
-  const locks = new ModelLocks(config.dbUrl);
 
   try {
+    await locks.holdRun(Number(runId));
+    await locks.closeAbandonedRuns(Number(runId));
     for (const entry of catalog) {
       const report: ModelReport = {
         model: entry.model,

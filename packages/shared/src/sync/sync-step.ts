@@ -138,7 +138,11 @@ export async function incremental(run: ModelRun): Promise<void> {
   while (run.budget.allows(HEADROOM_MS)) {
     const cursor = state.windowCursor;
     const window = since ? [['write_date', '>=', formatOdooDatetime(since)]] : [];
-    const { records, full } = await fetchPage(run, [...entry.domain, ...window, ['id', '>', cursor]]);
+    const { records, full } = await fetchPage(run, [
+      ...entry.domain,
+      ...window,
+      ['id', '>', cursor],
+    ]);
     const rows = convertPage(entry.model, run.columns, records);
     const last = rows.length ? (rows[rows.length - 1].id as number) : cursor;
     const finished = !full;
