@@ -53,6 +53,7 @@ select c.id as company_id, c.name, c.currency_id, cur.name as currency, cur.symb
   from odoo.res_company c
   left join odoo.res_currency cur on cur.id = c.currency_id;
 create unique index on reporting_private.companies (company_id);
+grant select on reporting_private.companies to authenticated, service_role, finanzas_bi;
 
 create materialized view reporting_private.partners as
 select p.id as partner_id,
@@ -62,11 +63,13 @@ select p.id as partner_id,
        p.company_id, coalesce(p.active, true) as active
   from odoo.res_partner p;
 create unique index on reporting_private.partners (partner_id);
+grant select on reporting_private.partners to authenticated, service_role, finanzas_bi;
 
 create materialized view reporting_private.currencies as
 select id as currency_id, name as currency, symbol, coalesce(decimal_places, 2)::int as decimal_places
   from odoo.res_currency;
 create unique index on reporting_private.currencies (currency_id);
+grant select on reporting_private.currencies to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- Trade receivable/payable items: every posted journal item on a trade receivable or payable
@@ -111,6 +114,7 @@ select l.*,
 create unique index on reporting_private.trade_items (line_id);
 create index on reporting_private.trade_items using gist (open_during);
 create index on reporting_private.trade_items (company_id, partner_id);
+grant select on reporting_private.trade_items to authenticated, service_role, finanzas_bi;
 
 -- Partial reconciles touching trade items: one row per side, delta = the residual change
 -- (the debit side loses the amount, the credit side gains it), effective from max_date.
@@ -127,6 +131,7 @@ select p.id, 'credit', p.credit_move_id, p.max_date, p.amount
  where p.max_date is not null;
 create unique index on reporting_private.trade_item_partials (partial_id, side);
 create index on reporting_private.trade_item_partials (line_id, max_date) include (delta);
+grant select on reporting_private.trade_item_partials to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- Aged receivable / payable (reference §8.1): posted trade lines dated <= as_of; residual as
@@ -224,31 +229,35 @@ create materialized view reporting_private.aged_receivable_today as
 select r.*, coalesce(r.partner_id, 0) as partner_key, current_date as as_of
   from reporting_private.aged_rows(current_date, 'receivable') r;
 create unique index on reporting_private.aged_receivable_today (company_id, partner_key);
+grant select on reporting_private.aged_receivable_today to authenticated, service_role, finanzas_bi;
 
 create materialized view reporting_private.aged_payable_today as
 select r.*, coalesce(r.partner_id, 0) as partner_key, current_date as as_of
   from reporting_private.aged_rows(current_date, 'payable') r;
 create unique index on reporting_private.aged_payable_today (company_id, partner_key);
+grant select on reporting_private.aged_payable_today to authenticated, service_role, finanzas_bi;
 
 create view reporting.aged_receivable with (security_invoker = true) as
 select company_id, partner_id, partner_name, not_due, days_1_30, days_31_60, days_61_90,
        days_91_120, older, total
   from reporting_private.aged_receivable_today
  where (select reporting_private.visible_companies()) is null
-    or company_id = any ((select reporting_private.visible_companies()));
+    or company_id = any ((select reporting_private.visible_companies())::bigint[]);
 comment on view reporting.aged_receivable is
   'Aged receivable as of today (materialized; = reporting.aged_balance(current_date, ''receivable'') '
   'at the last refresh): one row per company and partner, company currency';
+grant select on reporting.aged_receivable to authenticated, service_role, finanzas_bi;
 
 create view reporting.aged_payable with (security_invoker = true) as
 select company_id, partner_id, partner_name, not_due, days_1_30, days_31_60, days_61_90,
        days_91_120, older, total
   from reporting_private.aged_payable_today
  where (select reporting_private.visible_companies()) is null
-    or company_id = any ((select reporting_private.visible_companies()));
+    or company_id = any ((select reporting_private.visible_companies())::bigint[]);
 comment on view reporting.aged_payable is
   'Aged payable as of today (materialized; = reporting.aged_balance(current_date, ''payable'') at '
   'the last refresh): one row per company and partner, company currency, owed amounts positive';
+grant select on reporting.aged_payable to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- Open invoices and bills: posted customer/vendor invoices, refunds and receipts whose
@@ -271,6 +280,7 @@ select m.id as move_id, m.company_id,
    and m.amount_residual <> 0;
 create unique index on reporting_private.open_documents (move_id);
 create index on reporting_private.open_documents (company_id, due_date);
+grant select on reporting_private.open_documents to authenticated, service_role, finanzas_bi;
 
 create view reporting.open_invoices with (security_invoker = true) as
 select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_origin,
@@ -284,11 +294,12 @@ select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_or
   left join reporting_private.currencies cur on cur.currency_id = d.currency_id
   left join reporting_private.companies c on c.company_id = d.company_id
  where (select reporting_private.visible_companies()) is null
-    or d.company_id = any ((select reporting_private.visible_companies()));
+    or d.company_id = any ((select reporting_private.visible_companies())::bigint[]);
 comment on view reporting.open_invoices is
   'Open customer invoices (kind receivable) and vendor bills (kind payable), refunds and receipts '
   'included: amount_total/amount_residual in the document currency, residual_company in company '
   'currency (owed amounts positive, refunds negative), days_overdue as of today';
+grant select on reporting.open_invoices to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- Partner balances and ledger (reference §8.2, trade receivable + payable accounts, posted).
@@ -304,6 +315,7 @@ select t.company_id, coalesce(t.partner_id, 0) as partner_key, t.partner_id,
   from reporting_private.trade_items t
  group by t.company_id, t.partner_id;
 create unique index on reporting_private.partner_balances (company_id, partner_key);
+grant select on reporting_private.partner_balances to authenticated, service_role, finanzas_bi;
 
 create view reporting.partner_balances with (security_invoker = true) as
 select b.company_id, b.partner_id, p.name as partner_name, b.receivable_balance,
@@ -313,11 +325,12 @@ select b.company_id, b.partner_id, p.name as partner_name, b.receivable_balance,
   left join reporting_private.partners p on p.partner_id = b.partner_id
   left join reporting_private.companies c on c.company_id = b.company_id
  where (select reporting_private.visible_companies()) is null
-    or b.company_id = any ((select reporting_private.visible_companies()));
+    or b.company_id = any ((select reporting_private.visible_companies())::bigint[]);
 comment on view reporting.partner_balances is
   'Per company and partner (NULL = Unknown), posted trade receivable/payable items: '
   'receivable_balance (owed to us), payable_balance (owed by us), balance = debit - credit, '
   'receivable_open/payable_open = Odoo''s current residuals; company currency';
+grant select on reporting.partner_balances to authenticated, service_role, finanzas_bi;
 
 -- Ledger lines in Odoo's order (date, id) with the running balance per company and partner
 -- from the first item; for a period, the initial balance is running_balance - balance of the
@@ -342,6 +355,7 @@ select t.line_id, t.company_id, t.partner_id, t.kind, t.date, t.aging_date as du
 create unique index on reporting_private.partner_ledger (line_id);
 create index on reporting_private.partner_ledger (partner_id, company_id, date, line_id);
 create index on reporting_private.partner_ledger (company_id, date, line_id);
+grant select on reporting_private.partner_ledger to authenticated, service_role, finanzas_bi;
 
 create view reporting.partner_ledger with (security_invoker = true) as
 select l.line_id, l.company_id, l.partner_id, p.name as partner_name, l.kind, l.date,
@@ -353,11 +367,12 @@ select l.line_id, l.company_id, l.partner_id, p.name as partner_name, l.kind, l.
   left join reporting_private.partners p on p.partner_id = l.partner_id
   left join reporting_private.currencies cur on cur.currency_id = l.currency_id
  where (select reporting_private.visible_companies()) is null
-    or l.company_id = any ((select reporting_private.visible_companies()));
+    or l.company_id = any ((select reporting_private.visible_companies())::bigint[]);
 comment on view reporting.partner_ledger is
   'Partner ledger (posted trade receivable/payable items), ordered by date, line_id: '
   'running_balance per company and partner since the first item (company currency); '
   'due_date = COALESCE(date_maturity, date); amount_currency in currency';
+grant select on reporting.partner_ledger to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- Cash and bank position per active bank/cash journal (in the journal's currency, the company's
@@ -411,6 +426,7 @@ select j.journal_id, j.company_id, j.name as journal_name, j.code as journal_cod
   left join outstanding o on o.journal_id = j.journal_id
   left join reporting_private.accounts a on a.id = j.default_account_id;
 create unique index on reporting_private.cash_position (journal_id);
+grant select on reporting_private.cash_position to authenticated, service_role, finanzas_bi;
 
 create view reporting.cash_position with (security_invoker = true) as
 select cp.company_id, cp.journal_id, cp.journal_name, cp.journal_code, cp.journal_type,
@@ -422,4 +438,110 @@ select cp.company_id, cp.journal_id, cp.journal_name, cp.journal_code, cp.journa
   left join reporting_private.currencies cur on cur.currency_id = cp.currency_id
   left join reporting_private.companies c on c.company_id = cp.company_id
  where (select reporting_private.visible_companies()) is null
-    or cp.company_id = any ((select reporting_private.visible_companies()));
+    or cp.company_id = any ((select reporting_private.visible_companies())::bigint[]);
+comment on view reporting.cash_position is
+  'Cash and bank position per active bank/cash journal: balance of its default account (all '
+  'posted items; balance_currency in the journal currency), outstanding receipts/payments '
+  '(company currency) and position = balance + receipts - payments';
+grant select on reporting.cash_position to authenticated, service_role, finanzas_bi;
+
+-- ---------------------------------------------------------------------------------------------
+-- Cash-flow forecast by ISO week (Monday) of the open trade items' due dates
+-- (COALESCE(date_maturity, date)), from Odoo's current residuals: receivables in, payables out.
+-- The view moves items already overdue into the current week (includes_overdue).
+create materialized view reporting_private.cashflow_by_due_week as
+select t.company_id, date_trunc('week', t.aging_date)::date as week_start,
+       coalesce(sum(t.amount_residual) filter (where t.kind = 'receivable'), 0) as expected_in,
+       coalesce(-sum(t.amount_residual) filter (where t.kind = 'payable'), 0) as expected_out,
+       count(*) filter (where t.kind = 'receivable') as receivable_items,
+       count(*) filter (where t.kind = 'payable') as payable_items
+  from reporting_private.trade_items t
+ where t.amount_residual <> 0
+ group by t.company_id, date_trunc('week', t.aging_date)::date;
+create unique index on reporting_private.cashflow_by_due_week (company_id, week_start);
+grant select on reporting_private.cashflow_by_due_week to authenticated, service_role, finanzas_bi;
+
+create view reporting.cashflow_forecast with (security_invoker = true) as
+with weeks as (
+  select f.company_id,
+         greatest(f.week_start, date_trunc('week', current_date)::date) as week_start,
+         sum(f.expected_in) as expected_in, sum(f.expected_out) as expected_out,
+         sum(f.expected_in) filter (where f.week_start < date_trunc('week', current_date)::date)
+           as overdue_in,
+         sum(f.expected_out) filter (where f.week_start < date_trunc('week', current_date)::date)
+           as overdue_out,
+         sum(f.receivable_items + f.payable_items) as items
+    from reporting_private.cashflow_by_due_week f
+   where (select reporting_private.visible_companies()) is null
+      or f.company_id = any ((select reporting_private.visible_companies())::bigint[])
+   group by 1, 2
+)
+select w.company_id, w.week_start, w.week_start + 6 as week_end, w.expected_in, w.expected_out,
+       w.expected_in - w.expected_out as net,
+       sum(w.expected_in - w.expected_out) over (partition by w.company_id order by w.week_start)
+         as cumulative_net,
+       coalesce(w.overdue_in, 0) as overdue_in, coalesce(w.overdue_out, 0) as overdue_out,
+       w.overdue_in is not null or w.overdue_out is not null as includes_overdue,
+       w.items, c.currency
+  from weeks w
+  left join reporting_private.companies c on c.company_id = w.company_id;
+comment on view reporting.cashflow_forecast is
+  'Expected cash in (open receivables) and out (open payables) per ISO week of the due date, '
+  'company currency; items already overdue are counted in the current week (overdue_in/_out)';
+grant select on reporting.cashflow_forecast to authenticated, service_role, finanzas_bi;
+
+-- ---------------------------------------------------------------------------------------------
+-- Revenue and expenses by month (posted items, company currency): income accounts credit
+-- positive, expense accounts debit positive.
+create materialized view reporting_private.revenue_expenses_by_month as
+select l.company_id, date_trunc('month', l.date)::date as month,
+       coalesce(-sum(l.balance) filter (where a.account_type = 'income'), 0) as revenue,
+       coalesce(-sum(l.balance) filter (where a.account_type = 'income_other'), 0) as other_income,
+       coalesce(sum(l.balance) filter (where a.account_type = 'expense_direct_cost'), 0) as cost_of_revenue,
+       coalesce(sum(l.balance) filter (where a.account_type in ('expense', 'expense_other')), 0) as expenses,
+       coalesce(sum(l.balance) filter (where a.account_type = 'expense_depreciation'), 0) as depreciation,
+       count(*) as lines
+  from odoo.account_move_line l
+  join reporting_private.accounts a on a.id = l.account_id
+ where l.parent_state = 'posted' and l.date is not null and l.company_id is not null
+   and (a.account_type like 'income%' or a.account_type like 'expense%')
+ group by l.company_id, date_trunc('month', l.date)::date;
+create unique index on reporting_private.revenue_expenses_by_month (company_id, month);
+grant select on reporting_private.revenue_expenses_by_month to authenticated, service_role, finanzas_bi;
+
+create view reporting.revenue_expenses_by_month with (security_invoker = true) as
+select m.company_id, m.month, m.revenue, m.other_income, m.revenue + m.other_income as total_income,
+       m.cost_of_revenue, m.expenses, m.depreciation,
+       m.cost_of_revenue + m.expenses + m.depreciation as total_expenses,
+       m.revenue + m.other_income - m.cost_of_revenue - m.expenses - m.depreciation as net_income,
+       m.lines, c.currency
+  from reporting_private.revenue_expenses_by_month m
+  left join reporting_private.companies c on c.company_id = m.company_id
+ where (select reporting_private.visible_companies()) is null
+    or m.company_id = any ((select reporting_private.visible_companies())::bigint[]);
+comment on view reporting.revenue_expenses_by_month is
+  'Per company and month, posted items: revenue (income), other_income (income_other), '
+  'cost_of_revenue (expense_direct_cost), expenses (expense, expense_other), depreciation '
+  '(expense_depreciation); income positive when credited, expenses positive when debited';
+grant select on reporting.revenue_expenses_by_month to authenticated, service_role, finanzas_bi;
+
+-- ---------------------------------------------------------------------------------------------
+-- Reference views for consumers (names, currencies, search).
+create view reporting.companies with (security_invoker = true) as
+select c.company_id, c.name, c.currency_id, c.currency, c.currency_symbol, c.decimal_places
+  from reporting_private.companies c
+ where (select reporting_private.visible_companies()) is null
+    or c.company_id = any ((select reporting_private.visible_companies())::bigint[]);
+comment on view reporting.companies is 'Companies with their currency (the currency of every amount)';
+grant select on reporting.companies to authenticated, service_role, finanzas_bi;
+
+create view reporting.partners with (security_invoker = true) as
+select p.partner_id, p.name, p.is_company, p.parent_id, p.commercial_partner_id, p.vat, p.email,
+       p.customer_rank, p.supplier_rank, p.active
+  from reporting_private.partners p
+ where p.company_id is null
+    or (select reporting_private.visible_companies()) is null
+    or p.company_id = any ((select reporting_private.visible_companies())::bigint[]);
+comment on view reporting.partners is
+  'Partners (shared ones and those of the visible companies), for search and drill-down';
+grant select on reporting.partners to authenticated, service_role, finanzas_bi;

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
 import { ANON_KEY } from '../../tools/local-stack/src/keys.ts';
@@ -83,6 +84,23 @@ describe('npm start', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
 
+    // The demo Odoo is up and the first sync starts at once, not at the next cron tick.
+    const odooUrl = /Odoo\s+(http:\/\/\S+) \(demo simulator/.exec(out)?.[1];
+    expect(odooUrl).toBeDefined();
+    const db = postgres(run('db', 'url').stdout.trim(), { max: 1, onnotice: () => {} });
+    try {
+      const filled = Date.now() + 60_000;
+      let lines = 0;
+      while (Date.now() < filled) {
+        [{ lines }] = await db`select count(*)::int as lines from odoo.account_move_line`;
+        if (lines > 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(lines).toBeGreaterThan(0);
+    } finally {
+      await db.end();
+    }
+
     const second = run('start');
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('already running');
@@ -91,6 +109,7 @@ describe('npm start', () => {
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect(fetch(`${api}/`)).rejects.toThrow();
+    await expect(fetch(`${odooUrl}/web/webclient/version_info`, { method: 'POST' })).rejects.toThrow();
     stack = undefined;
   }, 150_000);
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { runSlice } from '../../packages/shared/src/sync/run-slice.ts';
 import { ROOT } from '../../tools/local-stack/src/paths.ts';
 import { CATALOG_MODELS, diffWithTruth, type SyncHarness, startSyncHarness } from './harness.ts';
@@ -145,19 +146,20 @@ describe('concurrent invocations', () => {
     const { commitPage } = await import('../../packages/shared/src/sync/page-commit.ts');
     const [state] =
       await h.sql`select window_cursor from ods.sync_state where model = 'res.currency'`;
+    const columns = [
+      { name: 'id', odooType: 'integer', sqlType: 'bigint' },
+      { name: 'name', odooType: 'char', sqlType: 'text' },
+    ] as const;
     const run = {
       sql: h.sql,
       entry: { model: 'res.currency', dependents: [] },
       table: 'res_currency',
-      columns: [
-        { name: 'id', odooType: 'integer', sqlType: 'bigint' },
-        { name: 'name', odooType: 'char', sqlType: 'text' },
-      ],
+      columns,
     } as never;
     await expect(
       commitPage(
         run,
-        [{ id: 999_999, name: 'XXX' }],
+        encodePage('res.currency', columns, [{ id: 999_999, name: 'XXX' }]),
         { column: 'window_cursor', value: Number(state.window_cursor) + 7 },
         async () => {},
       ),

@@ -10,6 +10,8 @@ import {
   startCluster,
   stopCluster,
 } from './cluster.ts';
+import { startDemoOdoo } from './demo-odoo.ts';
+import { readEnvFile } from './env-file.ts';
 import { ensureInstalled } from './install.ts';
 import { ANON_KEY, SERVICE_ROLE_KEY } from './keys.ts';
 import { BIN, LOCAL_DIR, ROOT } from './paths.ts';
@@ -66,6 +68,26 @@ async function writeVaultEntries(dbUrl: string, apiUrl: string): Promise<void> {
   }
 }
 
+async function kickSync(dbUrl: string): Promise<void> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`select ods.invoke_sync('sync', 'start')`;
+  } finally {
+    await sql.end();
+  }
+}
+
+// The demo's data is not secret: let the page read it without a login (DESIGN §5).
+async function demoAccess(dbUrl: string, enabled: boolean): Promise<void> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [{ exists }] = await sql`select to_regprocedure('ods.set_demo_access(boolean)') is not null as exists`;
+    if (exists) await sql`select ods.set_demo_access(${enabled})`;
+  } finally {
+    await sql.end();
+  }
+}
+
 async function start(): Promise<void> {
   const running = runningStack();
   if (running) {
@@ -77,12 +99,21 @@ async function start(): Promise<void> {
   const dbUrl = await dbUp();
   const dbPort = readCluster(DB_DIR)!.port;
   const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
-  const functionEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (k.startsWith('ODOO_') && v) functionEnv[k] = v;
-  const platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv, log });
+  const odooEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...readEnvFile(join(ROOT, '.env')), ...process.env })) {
+    if ((k.startsWith('ODOO_') || k.startsWith('SYNC_')) && v) odooEnv[k] = v;
+  }
+  // Without a real Odoo configured, the demo one: the simulator with activity on.
+  const demo = odooEnv.ODOO_URL
+    ? null
+    : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
+  Object.assign(odooEnv, demo?.env);
+  const platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
   await writeVaultEntries(dbUrl, platform.url);
-  writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url }));
+  await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
+  writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url, odooEnv }));
+  // The first sync now, rather than at the next minute's cron tick.
+  await kickSync(dbUrl);
 
   console.log(`
 Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} s)
@@ -91,6 +122,7 @@ Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} 
   REST API       ${platform.url}/rest/v1
   Functions      ${platform.url}/functions/v1/<name>
   Database       ${dbUrl}
+  Odoo           ${odooEnv.ODOO_URL}${demo ? ' (demo simulator, activity on)' : ''}
   anon key       ${ANON_KEY}
   service key    ${SERVICE_ROLE_KEY}
 
@@ -102,6 +134,7 @@ Ctrl-C stops everything this command started.`);
     stopping = true;
     console.error('\nstopping…');
     await platform.close();
+    await demo?.stop();
     if (!dbWasRunning) stopCluster(DB_DIR);
     if (existsSync(STACK_FILE)) unlinkSync(STACK_FILE);
     process.exit(0);

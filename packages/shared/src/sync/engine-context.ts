@@ -76,13 +76,3 @@ export async function request<T>(
 /** The fields to ask Odoo for: every mirrored column but `id`, which Odoo always returns. */
 export const readFields = (columns: readonly Column[]) =>
   columns.filter((c) => c.name !== 'id').map((c) => c.name);
-
-/** Greatest write_date of a converted page, as a Date (null if the model has none). */
-export function maxWriteDate(rows: readonly Record<string, unknown>[]): Date | null {
-  let max: string | null = null;
-  for (const r of rows) {
-    const w = r.write_date as string | null | undefined;
-    if (w && (max === null || w > max)) max = w;
-  }
-  return max ? new Date(max) : null;
-}

@@ -1,5 +1,6 @@
 import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
+import type { EncodedPage } from './convert.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
@@ -12,7 +13,7 @@ import { type WriteResult, writePage } from './page-writer.ts';
  */
 export async function commitPage(
   run: ModelRun,
-  rows: Record<string, unknown>[],
+  page: EncodedPage,
   expect: { column: 'snapshot_cursor' | 'window_cursor'; value: number },
   stateUpdate: (tx: TransactionSql, written: WriteResult) => Promise<unknown>,
 ): Promise<WriteResult> {
@@ -25,8 +26,10 @@ export async function commitPage(
         { model: run.entry.model, cursor: expect.value },
       );
     }
-    const written = await writePage(tx, run.table, run.columns, rows);
-    await queueDependents(tx, run.entry.dependents, rows, written.changedIds);
+    const written = await writePage(tx, run.table, run.columns, page, {
+      changedIds: run.entry.dependents.length > 0,
+    });
+    await queueDependents(tx, run.entry.dependents, page.rows ?? [], written.changedIds);
     await stateUpdate(tx, written);
     return written;
   });

@@ -1,11 +1,12 @@
 import type { TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
+import type { EncodedPage } from './convert.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
 
 export interface WriteResult {
   inserted: number;
   updated: number;
-  /** Ids whose row was inserted or actually changed (unchanged rows are not rewritten). */
+  /** With `changedIds`: ids whose row was inserted or actually changed (unchanged rows are not rewritten). */
   changedIds: number[];
 }
 
@@ -17,24 +18,40 @@ export async function writePage(
   tx: TransactionSql,
   table: string,
   columns: readonly Column[],
-  rows: readonly Record<string, unknown>[],
+  page: EncodedPage,
+  opts: { changedIds?: boolean } = {},
 ): Promise<WriteResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, changedIds: [] };
+  if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [] };
   const names = columns.map((c) => ident(c.name));
   const defs = columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');
   const data = columns.filter((c) => c.name !== 'id').map((c) => ident(c.name));
-  const text = `
-    with src as (select * from jsonb_to_recordset($1::text::jsonb) as r(${defs})),
+  const changed = data.length
+    ? `where (${data.map((n) => `t.${n}`).join(', ')}) is distinct from (${data.map((n) => `excluded.${n}`).join(', ')})`
+    : 'where false';
+  // json, not jsonb: parsed once while read, about a third cheaper for a page read only once.
+  const upsert = `
+    with src as (select * from json_to_recordset($1::text::json) as r(${defs})),
     up as (
       insert into ${mirrorTable(table)} as t (${names.join(', ')}, _synced_at)
       select ${names.join(', ')}, clock_timestamp() from src
       on conflict (id) do update
         set ${[...data.map((n) => `${n} = excluded.${n}`), '_synced_at = excluded._synced_at'].join(', ')}
-        ${data.length ? `where (${data.map((n) => `t.${n}`).join(', ')}) is distinct from (${data.map((n) => `excluded.${n}`).join(', ')})` : 'where false'}
+        ${changed}
       returning t.id, (xmax = 0) as inserted
-    )
-    select id, inserted from up`;
-  const result = await tx.unsafe<{ id: string; inserted: boolean }[]>(text, [JSON.stringify(rows)]);
+    )`;
+  if (!opts.changedIds) {
+    // Counts only: no id list to ship back when nobody needs it.
+    const [r] = await tx.unsafe<{ inserted: string; n: string }[]>(
+      `${upsert} select count(*) filter (where inserted) as inserted, count(*) as n from up`,
+      [page.json],
+    );
+    const inserted = Number(r.inserted);
+    return { inserted, updated: Number(r.n) - inserted, changedIds: [] };
+  }
+  const result = await tx.unsafe<{ id: string; inserted: boolean }[]>(
+    `${upsert} select id, inserted from up`,
+    [page.json],
+  );
   let inserted = 0;
   const changedIds = new Array<number>(result.length);
   for (let i = 0; i < result.length; i++) {

@@ -1,4 +1,4 @@
-import { convertPage } from './convert.ts';
+import { encodePage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { queueDependents } from './page-commit.ts';
 import { deleteRecords, writePage } from './page-writer.ts';
@@ -122,8 +122,8 @@ export async function resync(
       : [];
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const rows = convertPage(entry.model, columns, records);
-    for (const r of rows) deleting.delete(r.id as number);
+    const page = encodePage(entry.model, columns, records, entry.dependents.length > 0);
+    for (const id of page.ids) deleting.delete(id);
     const last = i + chunk >= ids.length;
     const gone = last ? [...deleting] : [];
     await sql.begin(async (tx) => {
@@ -135,13 +135,15 @@ export async function resync(
         deleted,
         deleted.map((r) => Number(r.id)),
       );
-      const w = await writePage(tx, table, columns, rows);
-      await queueDependents(tx, entry.dependents, rows, w.changedIds);
+      const w = await writePage(tx, table, columns, page, {
+        changedIds: entry.dependents.length > 0,
+      });
+      await queueDependents(tx, entry.dependents, page.rows ?? [], w.changedIds);
       await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now()
         where model = ${entry.model}`;
       run.report.deleted += deleted.length;
       run.report.upserted += w.inserted + w.updated;
-      run.report.unchanged += rows.length - w.inserted - w.updated;
+      run.report.unchanged += page.count - w.inserted - w.updated;
       run.state.rows += w.inserted - deleted.length;
     });
   }

@@ -199,10 +199,12 @@ async function runModel(
     state,
     table,
     columns,
+    // Grows to twice the catalog's size at most: memory per page stays bounded (two pages are
+    // in flight while pipelining) whatever the table size.
     pageSize: new PageSize(
       state.pageSize ?? entry.pageSize,
       50,
-      Math.max(entry.pageSize * 4, 1000),
+      Math.min(10_000, Math.max(entry.pageSize * 2, 1000)),
     ),
     onProgress: opts.onProgress,
   };

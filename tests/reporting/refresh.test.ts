@@ -1,0 +1,157 @@
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
+import { agedKeys, refreshAll } from './helpers.ts';
+
+// ods.refresh_reporting: refreshes after a sync that changed its inputs and not otherwise, only
+// the views whose inputs changed, on a change of date for the "as of today" ones, never blocks
+// readers (CONCURRENTLY) and is single-flight.
+let h: SyncHarness;
+let other: postgres.Sql;
+
+const refreshedSet = async (force = false) =>
+  (await h.sql`select * from ods.refresh_reporting(${force})`)
+    .filter((r) => r.refreshed)
+    .map((r) => String(r.matview).replace('reporting_private.', ''))
+    .sort();
+
+beforeAll(async () => {
+  h = await startSyncHarness({ seed: 9, scale: 3000 });
+  await h.sql`select cron.unschedule('reporting-refresh')`; // this file calls the refresh itself
+  await h.syncToEnd();
+  other = postgres(h.dbUrl, { max: 2, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await other?.end({ timeout: 2 });
+  await h?.close();
+});
+
+describe('ods.refresh_reporting', () => {
+  it('first call refreshes everything, the next one nothing', async () => {
+    expect((await refreshedSet()).length).toBe(13);
+    expect(await refreshedSet()).toEqual([]);
+  });
+
+  it('a sync that changed nothing in Odoo refreshes nothing', async () => {
+    const summaries = await h.syncToEnd();
+    expect(summaries.every((s) => s.outcome === 'ok')).toBe(true);
+    expect(await refreshedSet()).toEqual([]);
+    const [f] = await h.sql`select refresh_pending from reporting.freshness`;
+    expect(f.refresh_pending).toBe(false);
+  });
+
+  it('a payment refreshes the views over journal items and reconciles, not the others', async () => {
+    const c = h.sim.control;
+    const invoice = c
+      .truth('account.move')
+      .find(
+        (m) =>
+          m.move_type === 'out_invoice' && m.state === 'posted' && Number(m.amount_residual) > 0,
+      )!;
+    const [{ today }] = await h.sql`select current_date::text as today`;
+    const before = agedKeys(
+      await h.sql`select * from reporting.aged_balance(current_date, 'receivable')`,
+    );
+    c.pay(Number(invoice.id), undefined, today);
+    await h.syncToEnd();
+    const [f] = await h.sql`select refresh_pending from reporting.freshness`;
+    expect(f.refresh_pending).toBe(true); // the mirror changed, the reports do not show it yet
+    const refreshed = await refreshedSet();
+    expect(refreshed).toEqual(
+      [
+        'aged_payable_today',
+        'aged_receivable_today',
+        'cash_position',
+        'cashflow_by_due_week',
+        'open_documents',
+        'partner_balances',
+        'partner_ledger',
+        'revenue_expenses_by_month',
+        'trade_item_partials',
+        'trade_items',
+      ].sort(),
+    );
+    const after = await h.sql`select * from reporting.aged_receivable`;
+    expect(agedKeys(after)).not.toEqual(before);
+    expect(agedKeys(after)).toEqual(agedKeys(c.agedBalance(today, 'receivable')));
+    const [gone] = await h.sql`select count(*)::int as n from reporting.open_invoices
+      where move_id = ${Number(invoice.id)}`;
+    expect(gone.n).toBe(0);
+    expect(await refreshedSet()).toEqual([]);
+  });
+
+  it('a partner rename refreshes the partner names and the aged views only', async () => {
+    const partner = h.sim.control.truth('res.partner')[5];
+    h.sim.control.update('res.partner', Number(partner.id), {
+      name: 'Renamed Partner',
+      complete_name: 'Renamed Partner',
+    });
+    await h.syncToEnd();
+    expect(await refreshedSet()).toEqual([
+      'aged_payable_today',
+      'aged_receivable_today',
+      'partners',
+    ]);
+    const [p] =
+      await h.sql`select name from reporting.partners where partner_id = ${Number(partner.id)}`;
+    expect(p.name).toBe('Renamed Partner');
+  });
+
+  it('a new day refreshes the "as of today" views', async () => {
+    await h.sql`update ods.reporting_matviews set as_of = as_of - 1
+      where matview like 'reporting_private.aged_%'`;
+    const rows = await h.sql`select * from ods.refresh_reporting()`;
+    const refreshed = rows.filter((r) => r.refreshed);
+    expect(refreshed.map((r) => r.matview).sort()).toEqual([
+      'reporting_private.aged_payable_today',
+      'reporting_private.aged_receivable_today',
+    ]);
+    expect(refreshed.every((r) => r.reason === 'date changed')).toBe(true);
+  });
+
+  it('readers are not blocked while a refresh runs, and see the new data at its commit', async () => {
+    await h.sql.begin(async (tx) => {
+      await tx`select * from ods.refresh_reporting(true)`; // holds its locks until commit
+      const t0 = performance.now();
+      const rows = await other.begin(async (r) => {
+        await r`set local lock_timeout = '500ms'`;
+        return [
+          await r`select count(*)::int as n from reporting.aged_receivable`,
+          await r`select count(*)::int as n from reporting.partner_ledger`,
+          await r`select count(*)::int as n from reporting.aged_balance(current_date, 'payable')`,
+        ];
+      });
+      expect(rows.every(([x]) => x.n > 0)).toBe(true);
+      expect(performance.now() - t0).toBeLessThan(500);
+      // A second refresh meanwhile does not wait either: it reports "busy".
+      const busy = await other`select * from ods.refresh_reporting(true)`;
+      expect(busy).toHaveLength(1);
+      expect(busy[0].reason).toMatch(/^busy/);
+    });
+  });
+
+  it('a reader in a long transaction does not block the refresh', async () => {
+    await other.begin(async (r) => {
+      await r`select count(*) from reporting.open_invoices`;
+      await r`select count(*) from reporting.aged_payable`;
+      await h.sql.begin(async (tx) => {
+        await tx`set local lock_timeout = '2s'`;
+        const rows = await tx`select * from ods.refresh_reporting(true)`;
+        expect(rows.filter((x) => x.refreshed)).toHaveLength(13);
+      });
+    });
+  });
+
+  it('refresh bookkeeping: seen versions, timings, counts', async () => {
+    await refreshAll(h.sql, false);
+    const rows = await h.sql`select matview, seen, refreshed_at, last_ms, refreshes
+      from ods.reporting_matviews`;
+    expect(rows).toHaveLength(13);
+    for (const r of rows) {
+      expect(r.refreshed_at).toBeInstanceOf(Date);
+      expect(Number(r.refreshes)).toBeGreaterThanOrEqual(3);
+      expect(Object.keys(r.seen).length).toBeGreaterThan(0);
+    }
+  });
+});
