@@ -30,7 +30,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   let reader: postgres.Sql | undefined;
   try {
     await h.sql`select cron.unschedule('reporting-refresh')`;
-    ctx.log(`simulator ready (${scale} journal items) in ${round((performance.now() - t0) / 1000, 1)} s`);
+    ctx.log(
+      `simulator ready (${scale} journal items) in ${round((performance.now() - t0) / 1000, 1)} s`,
+    );
     const t1 = performance.now();
     await h.syncToEnd({
       maxSlices: 10_000,
@@ -71,7 +73,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       from reporting.partner_ledger`;
     const span = (Date.parse(d1) - Date.parse(d0)) / 86_400_000;
     const dateAt = (i: number) =>
-      new Date(Date.parse(d0) + Math.floor(((i * 7919) % 997) / 997 * span) * 86_400_000)
+      new Date(Date.parse(d0) + Math.floor((((i * 7919) % 997) / 997) * span) * 86_400_000)
         .toISOString()
         .slice(0, 10);
 

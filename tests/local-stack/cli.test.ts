@@ -109,7 +109,9 @@ describe('npm start', () => {
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect(fetch(`${api}/`)).rejects.toThrow();
-    await expect(fetch(`${odooUrl}/web/webclient/version_info`, { method: 'POST' })).rejects.toThrow();
+    await expect(
+      fetch(`${odooUrl}/web/webclient/version_info`, { method: 'POST' }),
+    ).rejects.toThrow();
     stack = undefined;
   }, 150_000);
 });

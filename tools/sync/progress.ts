@@ -27,7 +27,8 @@ export class ProgressView {
     if (this.out.isTTY) this.redraw();
     else {
       const now = performance.now();
-      if (now - (this.lastPlain.get(p.model) ?? 0) > 5_000) {
+      const last = this.lastPlain.get(p.model);
+      if (last === undefined || now - last > 5_000) {
         this.lastPlain.set(p.model, now);
         this.out.write(`${this.line(p)}\n`);
       }

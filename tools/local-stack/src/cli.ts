@@ -81,7 +81,8 @@ async function kickSync(dbUrl: string): Promise<void> {
 async function demoAccess(dbUrl: string, enabled: boolean): Promise<void> {
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
   try {
-    const [{ exists }] = await sql`select to_regprocedure('ods.set_demo_access(boolean)') is not null as exists`;
+    const [{ exists }] =
+      await sql`select to_regprocedure('ods.set_demo_access(boolean)') is not null as exists`;
     if (exists) await sql`select ods.set_demo_access(${enabled})`;
   } finally {
     await sql.end();

@@ -16,9 +16,24 @@ export class DemoOdooError extends Error {
  * The demo Odoo for `npm start`: the simulator in its own process (so its activity does not
  * compete with the gateway's event loop), changing data like a busy accounting team.
  */
-export function startDemoOdoo(opts: { scale: number; seed?: number; log?: (l: string) => void }): Promise<DemoOdoo> {
+export function startDemoOdoo(opts: {
+  scale: number;
+  seed?: number;
+  log?: (l: string) => void;
+}): Promise<DemoOdoo> {
   const cli = join(ROOT, 'packages', 'odoo-sim', 'src', 'cli.ts');
-  const args = ['--import', 'tsx', cli, '--port', '0', '--scale', String(opts.scale), '--seed', String(opts.seed ?? 1), '--activity'];
+  const args = [
+    '--import',
+    'tsx',
+    cli,
+    '--port',
+    '0',
+    '--scale',
+    String(opts.scale),
+    '--seed',
+    String(opts.seed ?? 1),
+    '--activity',
+  ];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderr.on('data', (d) => opts.log?.(`[odoo-sim] ${String(d).trimEnd()}`));
   const stop = () =>
@@ -35,10 +50,17 @@ export function startDemoOdoo(opts: { scale: number; seed?: number; log?: (l: st
       if (!m) return;
       const ready = JSON.parse(m[1]) as { url: string; db: string; login: string; apiKey: string };
       resolve({
-        env: { ODOO_URL: ready.url, ODOO_DB: ready.db, ODOO_USERNAME: ready.login, ODOO_API_KEY: ready.apiKey },
+        env: {
+          ODOO_URL: ready.url,
+          ODOO_DB: ready.db,
+          ODOO_USERNAME: ready.login,
+          ODOO_API_KEY: ready.apiKey,
+        },
         stop,
       });
     });
-    proc.once('exit', (code) => reject(new DemoOdooError(`the demo Odoo exited (${code}) before it was ready`)));
+    proc.once('exit', (code) =>
+      reject(new DemoOdooError(`the demo Odoo exited (${code}) before it was ready`)),
+    );
   });
 }

@@ -22,7 +22,11 @@ export interface GatewayOptions {
   config: ProjectConfig;
   functions: EdgeFunctions;
   rest?: RestMount;
+  /** Local Auth stand-in at /auth/v1 (tools/local-stack/src/auth). */
+  auth?: RestMount;
   webDir?: string;
+  /** When set, GET /config.js answers `window.FINANZAS_CONFIG = <this>` (the page's settings). */
+  webConfig?: Record<string, unknown>;
   log?: (line: string) => void;
 }
 
@@ -133,7 +137,7 @@ function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
   createReadStream(file).pipe(res);
 }
 
-/** One port for everything, like Supabase's API gateway: /rest/v1, /functions/v1 and the page at /. */
+/** One port for everything, like Supabase's API gateway: /rest/v1, /auth/v1, /functions/v1 and the page at /. */
 export function startGateway(opts: GatewayOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -143,6 +147,19 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
       if (url === '/rest/v1' || url.startsWith('/rest/v1/') || url.startsWith('/rest/v1?')) {
         if (!opts.rest) return sendJson(res, 503, { message: 'REST endpoint not available' });
         return opts.rest.handle(req, res, url.slice('/rest/v1'.length).split('?')[0] || '/');
+      }
+      if (url === '/auth/v1' || url.startsWith('/auth/v1/') || url.startsWith('/auth/v1?')) {
+        if (!opts.auth)
+          return sendJson(res, 404, { message: 'no Route matched with those values' });
+        return opts.auth.handle(req, res, url.slice('/auth/v1'.length).split('?')[0] || '/');
+      }
+      if (opts.webConfig && url.split('?')[0] === '/config.js' && req.method === 'GET') {
+        res.writeHead(200, {
+          'Content-Type': 'text/javascript; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
+        res.end(`window.FINANZAS_CONFIG = ${JSON.stringify(opts.webConfig)};\n`);
+        return;
       }
       if (opts.webDir && (req.method === 'GET' || req.method === 'HEAD')) {
         return serveStatic(opts.webDir, url.split('?')[0], res);

@@ -1,0 +1,200 @@
+// Every read the dashboard makes, through supabase-js against the `reporting` schema of
+// /rest/v1 (PostgREST). Nothing here computes figures: the database does.
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { PageConfig } from './config.ts';
+import type { FreshnessRow, SyncHealthRow } from './freshness.ts';
+
+export type Kind = 'receivable' | 'payable';
+export type Row = Record<string, any>;
+
+export interface Company {
+  company_id: number;
+  name: string;
+  currency: string | null;
+  currency_symbol: string | null;
+  decimal_places: number;
+}
+
+/** A failed read; `auth` when logging in (again) may fix it. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly auth: boolean,
+  ) {
+    super(message);
+  }
+}
+
+// PostgREST answers anon 401 / authenticated 403 to 42501 (permission denied), and 401 with
+// PGRST301-303 for a bad or expired token.
+function toError(e: { message: string; code?: string }, status: number): ApiError {
+  const auth =
+    status === 401 || e.code === '42501' || /^PGRST30[0-3]$/.test(e.code ?? '') || status === 403;
+  return new ApiError(e.message || `HTTP ${status}`, status, e.code, auth);
+}
+
+// Every request answers within this, or fails (a hung database must not hang the page).
+const TIMEOUT_MS = 20_000;
+
+export const PAGE = 1000; // Supabase's default max_rows
+
+export function createApi(cfg: PageConfig) {
+  const client: SupabaseClient<any, any, any> = createClient(cfg.supabaseUrl, cfg.anonKey, {
+    db: { schema: 'reporting' },
+    auth: { persistSession: true, autoRefreshToken: true, storageKey: 'finanzas-agv-auth' },
+    global: {
+      fetch: (input, init) =>
+        fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(TIMEOUT_MS) }),
+    },
+  });
+  const db = client.schema('reporting');
+
+  async function run<T>(
+    q: PromiseLike<{ data: T | null; error: any; status: number; count?: number | null }>,
+  ): Promise<{ data: T; count: number | null }> {
+    const r = await q;
+    if (r.error) throw toError(r.error, r.status);
+    return { data: (r.data ?? []) as T, count: r.count ?? null };
+  }
+
+  /** Every row of a query, 1000 at a time (max_rows), pages after the first in parallel. */
+  async function all(
+    make: () => any,
+    order: (q: any) => any,
+    limit = 200_000,
+  ): Promise<Row[]> {
+    const first = await run<Row[]>(order(make()).range(0, PAGE - 1));
+    if (first.data.length < PAGE) return first.data;
+    const out = [...first.data];
+    for (let from = PAGE; from < limit; from += PAGE * 4) {
+      const pages = await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          run<Row[]>(order(make()).range(from + i * PAGE, from + (i + 1) * PAGE - 1)),
+        ),
+      );
+      for (const p of pages) out.push(...p.data);
+      if (pages.some((p) => p.data.length < PAGE)) break;
+    }
+    return out;
+  }
+
+  return {
+    client,
+
+    async health(): Promise<{ health: SyncHealthRow[]; freshness: FreshnessRow | null }> {
+      const [h, f] = await Promise.all([
+        run<SyncHealthRow[]>(db.from('sync_health').select('*')),
+        run<FreshnessRow[]>(db.from('freshness').select('*')),
+      ]);
+      return { health: h.data, freshness: f.data[0] ?? null };
+    },
+
+    async companies(): Promise<Company[]> {
+      return (await run<Company[]>(db.from('companies').select('*').order('company_id'))).data;
+    },
+
+    /** Aged rows per partner: as of today (materialized views) or any date (the function). */
+    async aged(kind: Kind, companyId: number, asOf: string | null): Promise<Row[]> {
+      const cols =
+        'partner_id,partner_name,not_due,days_1_30,days_31_60,days_61_90,days_91_120,older,total';
+      const make = () =>
+        asOf
+          ? db.rpc('aged_balance', { as_of: asOf, kind }, { get: true }).select(cols)
+          : db.from(kind === 'receivable' ? 'aged_receivable' : 'aged_payable').select(cols);
+      return all(make, (q) =>
+        q.eq('company_id', companyId).order('partner_id', { nullsFirst: true }),
+      );
+    },
+
+    async cash(companyId: number): Promise<Row[]> {
+      return (
+        await run<Row[]>(
+          db.from('cash_position').select('*').eq('company_id', companyId).order('journal_code'),
+        )
+      ).data;
+    },
+
+    async forecast(companyId: number, weeks: number): Promise<Row[]> {
+      return (
+        await run<Row[]>(
+          db
+            .from('cashflow_forecast')
+            .select('*')
+            .eq('company_id', companyId)
+            .order('week_start')
+            .limit(weeks),
+        )
+      ).data;
+    },
+
+    overdueQuery(o: OverdueQuery, count: boolean) {
+      let q: any = db
+        .from('open_invoices')
+        .select(
+          'move_id,kind,move_type,name,ref,partner_id,partner_name,invoice_date,due_date,days_overdue,currency,amount_residual,residual_company,company_currency',
+          count ? { count: 'exact' } : undefined,
+        )
+        .eq('company_id', o.companyId)
+        .eq('overdue', true);
+      if (o.kind) q = q.eq('kind', o.kind);
+      const term = o.search.trim().replace(/[*%\\"]/g, '');
+      if (term) {
+        const v = `"*${term}*"`;
+        q = q.or(`name.ilike.${v},partner_name.ilike.${v},ref.ilike.${v}`);
+      }
+      return q
+        .order(o.sort, { ascending: o.ascending, nullsFirst: false })
+        .order('move_id', { ascending: true });
+    },
+
+    async overdue(o: OverdueQuery, page: number, pageSize: number) {
+      const r = await run<Row[]>(
+        this.overdueQuery(o, true).range(page * pageSize, (page + 1) * pageSize - 1),
+      );
+      return { rows: r.data, total: r.count ?? r.data.length };
+    },
+
+    async overdueAll(o: OverdueQuery): Promise<Row[]> {
+      return all(
+        () => this.overdueQuery(o, false),
+        (q) => q,
+      );
+    },
+
+    async partnerBalance(companyId: number, partnerId: number | null): Promise<Row | null> {
+      let q: any = db.from('partner_balances').select('*').eq('company_id', companyId);
+      q = partnerId === null ? q.is('partner_id', null) : q.eq('partner_id', partnerId);
+      return (await run<Row[]>(q)).data[0] ?? null;
+    },
+
+    async ledger(companyId: number, partnerId: number | null, page: number, pageSize: number) {
+      let q: any = db
+        .from('partner_ledger')
+        .select(
+          'line_id,date,due_date,move_name,journal_code,account_code,label,ref,debit,credit,balance,running_balance,matching_number,reconciled',
+          { count: 'exact' },
+        )
+        .eq('company_id', companyId);
+      q = partnerId === null ? q.is('partner_id', null) : q.eq('partner_id', partnerId);
+      const r = await run<Row[]>(
+        q
+          .order('date', { ascending: false })
+          .order('line_id', { ascending: false })
+          .range(page * pageSize, (page + 1) * pageSize - 1),
+      );
+      return { rows: r.data, total: r.count ?? r.data.length };
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+export interface OverdueQuery {
+  companyId: number;
+  kind: Kind | null;
+  search: string;
+  sort: string;
+  ascending: boolean;
+}
