@@ -18,6 +18,10 @@ describe('snapshot', () => {
     for (const model of CATALOG_MODELS) {
       expect(await diffWithTruth(h, model), model).toEqual([]);
     }
+    // The reports were refreshed once the copy caught up.
+    expect(summaries.reduce((n, s) => n + s.reportsRefreshed, 0)).toBeGreaterThan(0);
+    const [{ stale }] = await h.sql`select count(*)::int as stale from ods.reporting_matviews where refreshed_at is null`;
+    expect(stale).toBe(0);
     const [{ archived }] =
       await h.sql`select count(*)::int as archived from odoo.res_partner where not active`;
     expect(archived).toBeGreaterThan(0);
@@ -36,6 +40,7 @@ describe('snapshot', () => {
     const [s] = await h.syncToEnd();
     expect(s.outcome).toBe('ok');
     for (const m of s.models) expect(m.upserted, m.model).toBe(0);
+    expect(s.reportsRefreshed).toBe(0);
     const after = await h.sql`select max(_synced_at) as at from odoo.account_move_line`;
     expect(after[0].at).toEqual(before[0].at);
   });

@@ -41,6 +41,8 @@ export interface SliceSummary {
   /** Work remains (backlog, budget ran out): invoke again rather than wait for the next tick. */
   more: boolean;
   models: ModelReport[];
+  /** Reporting materialized views refreshed after this run. */
+  reportsRefreshed: number;
   elapsedMs: number;
 }
 
@@ -155,14 +157,32 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   await sql`update ods.runs set ended_at = clock_timestamp(), outcome = ${outcome}, more = ${more},
     models = ${sql.json(reports as never)}, error = ${failed ? (reports.find((r) => r.error)?.error ?? null) : null}
     where id = ${runId}`;
+  // Reports are refreshed once the copy has caught up (not after every slice of a long
+  // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
+  const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0);
+  const reportsRefreshed = !more && changed ? await refreshReports(sql, opts.log) : 0;
   return {
     runId: Number(runId),
     mode,
     outcome,
     more,
     models: reports,
+    reportsRefreshed,
     elapsedMs: Math.round(performance.now() - t0),
   };
+}
+
+/** Refreshes the reporting materialized views whose inputs changed; returns how many. */
+async function refreshReports(sql: Sql, log?: (line: string) => void): Promise<number> {
+  try {
+    const [{ n }] =
+      await sql`select count(*) filter (where refreshed)::int as n from ods.refresh_reporting()`;
+    return n;
+  } catch (e) {
+    // The copy is fine; stale reports say so through sync_health, and cron retries the refresh.
+    log?.(`[reporting] refresh failed: ${describeError(e)}`);
+    return 0;
+  }
 }
 
 async function callContext(
