@@ -20,7 +20,8 @@ describe('snapshot', () => {
     }
     // The reports were refreshed once the copy caught up.
     expect(summaries.reduce((n, s) => n + s.reportsRefreshed, 0)).toBeGreaterThan(0);
-    const [{ stale }] = await h.sql`select count(*)::int as stale from ods.reporting_matviews where refreshed_at is null`;
+    const [{ stale }] =
+      await h.sql`select count(*)::int as stale from ods.reporting_matviews where refreshed_at is null`;
     expect(stale).toBe(0);
     const [{ archived }] =
       await h.sql`select count(*)::int as archived from odoo.res_partner where not active`;

@@ -3,7 +3,7 @@ import { clusterUrl } from './cluster.ts';
 import { EdgeFunctions } from './edge-functions.ts';
 import { type RestMount, startGateway } from './gateway.ts';
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from './keys.ts';
-import { FUNCTIONS_DIR, WEB_DIR } from './paths.ts';
+import { FUNCTIONS_DIR } from './paths.ts';
 import { startPgNetWorker } from './pg-net-worker.ts';
 import { loadProjectConfig } from './project-config.ts';
 
@@ -12,6 +12,7 @@ export interface PlatformOptions {
   dbPort: number;
   gatewayPort: number;
   functionsDir?: string;
+  /** Static files served at / (default: the report page, built from web/ into web/dist/). */
   webDir?: string;
   /** Extra environment for every Edge Function (e.g. ODOO_* for the demo Odoo). */
   functionEnv?: Record<string, string>;
@@ -53,6 +54,23 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     maxRows: config.maxRows,
     extraSearchPath: config.extraSearchPath,
   });
+  // The report page (web/): built when its sources changed (esbuild, well under a second),
+  // and given its settings by /config.js — same origin, so only the anon key is needed.
+  let webDir = opts.webDir;
+  if (!webDir) {
+    const { buildWeb } = await import('../../../web/build.ts');
+    const built = await buildWeb();
+    if (built.built) opts.log?.(`[web] built ${built.outDir} in ${built.ms.toFixed(0)} ms`);
+    webDir = built.outDir;
+  }
+  // The local Auth stand-in (/auth/v1) for the page's login.
+  const { createAuthHandler } = await import('./auth/index.ts');
+  const auth = createAuthHandler({
+    dbUrl: clusterUrl(opts.dbPort),
+    jwtSecret: JWT_SECRET,
+    apiKeys: [ANON_KEY, SERVICE_ROLE_KEY],
+    issuer: `${url}/auth/v1`,
+  });
   const worker = await startPgNetWorker({ dbUrl: clusterUrl(opts.dbPort), log: opts.log });
   let server: Server;
   try {
@@ -61,12 +79,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       config,
       functions,
       rest,
-      webDir: opts.webDir ?? WEB_DIR,
+      auth,
+      webDir,
+      webConfig: { anonKey: ANON_KEY },
       log: opts.log,
     });
   } catch (e) {
     await worker.stop();
     await rest.close();
+    await auth.close();
     throw e;
   }
   return {
@@ -74,7 +95,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([functions.close(), worker.stop(), rest.close()]);
+      await Promise.all([functions.close(), worker.stop(), rest.close(), auth.close()]);
     },
   };
 }
