@@ -84,7 +84,10 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
         .map((f) => [f, statSync(join(outDir, f)).size]),
     );
   if (opts.config) {
-    writeAtomic(join(outDir, 'config.js'), `window.FINANZAS_CONFIG = ${JSON.stringify(opts.config, null, 2)};\n`);
+    writeAtomic(
+      join(outDir, 'config.js'),
+      `window.FINANZAS_CONFIG = ${JSON.stringify(opts.config, null, 2)};\n`,
+    );
   }
   if (
     !opts.force &&
@@ -129,6 +132,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     config: anonKey ? { supabaseUrl: arg('--url'), anonKey } : undefined,
   });
   console.log(`built ${r.outDir} in ${r.ms.toFixed(0)} ms: ${JSON.stringify(r.bytes)}`);
-  if (!anonKey)
-    console.log('no config.js written: put one next to index.html (see web/README.md)');
+  if (!anonKey) console.log('no config.js written: put one next to index.html (see web/README.md)');
 }

@@ -102,9 +102,14 @@ sides as (
     from odoo.account_partial_reconcile p where p.max_date is not null
 ),
 per_line as (
-  select line_id, sum(delta) as delta, max(max_date) as last_date from sides group by line_id
+  select line_id, sum(delta) as delta, min(max_date) as first_date, max(max_date) as last_date
+    from sides group by line_id
 )
 select l.*,
+       -- Residual shortcuts: before the first partial it is the balance, from the last one on
+       -- it is final_residual; only in between do the partials need to be summed.
+       pl.first_date as first_partial_date, pl.last_date as last_partial_date,
+       l.balance + coalesce(pl.delta, 0) as final_residual,
        case when l.balance + coalesce(pl.delta, 0) = 0
             then greatest(l.date, pl.last_date) end as closed_on,
        daterange(l.date, case when l.balance + coalesce(pl.delta, 0) = 0
@@ -146,13 +151,18 @@ returns table (
   company_id bigint, partner_id bigint, partner_name text, not_due numeric, days_1_30 numeric,
   days_31_60 numeric, days_61_90 numeric, days_91_120 numeric, older numeric, total numeric
 )
-language sql stable set search_path = '' as $$
-  with items as (
+language sql stable set search_path = '' set jit = off as $$
+  with items as materialized (
     select t.company_id, t.partner_id, t.aging_date,
-           t.balance + coalesce((select sum(p.delta)
-                                   from reporting_private.trade_item_partials p
-                                  where p.line_id = t.line_id and p.max_date <= aged_rows.as_of), 0)
-             as residual
+           case when t.first_partial_date is null or t.first_partial_date > aged_rows.as_of
+                  then t.balance
+                when t.last_partial_date <= aged_rows.as_of
+                  then t.final_residual
+                else t.balance + coalesce((select sum(p.delta)
+                                             from reporting_private.trade_item_partials p
+                                            where p.line_id = t.line_id
+                                              and p.max_date <= aged_rows.as_of), 0)
+           end as residual
       from reporting_private.trade_items t
      where t.open_during @> aged_rows.as_of and t.kind = aged_rows.kind
   ),
@@ -229,12 +239,14 @@ create materialized view reporting_private.aged_receivable_today as
 select r.*, coalesce(r.partner_id, 0) as partner_key, current_date as as_of
   from reporting_private.aged_rows(current_date, 'receivable') r;
 create unique index on reporting_private.aged_receivable_today (company_id, partner_key);
+create index on reporting_private.aged_receivable_today (total desc);
 grant select on reporting_private.aged_receivable_today to authenticated, service_role, finanzas_bi;
 
 create materialized view reporting_private.aged_payable_today as
 select r.*, coalesce(r.partner_id, 0) as partner_key, current_date as as_of
   from reporting_private.aged_rows(current_date, 'payable') r;
 create unique index on reporting_private.aged_payable_today (company_id, partner_key);
+create index on reporting_private.aged_payable_today (total desc);
 grant select on reporting_private.aged_payable_today to authenticated, service_role, finanzas_bi;
 
 create view reporting.aged_receivable with (security_invoker = true) as
@@ -279,7 +291,7 @@ select m.id as move_id, m.company_id,
    and m.move_type in ('out_invoice', 'out_refund', 'out_receipt', 'in_invoice', 'in_refund', 'in_receipt')
    and m.amount_residual <> 0;
 create unique index on reporting_private.open_documents (move_id);
-create index on reporting_private.open_documents (company_id, due_date);
+create index on reporting_private.open_documents (due_date, move_id);
 grant select on reporting_private.open_documents to authenticated, service_role, finanzas_bi;
 
 create view reporting.open_invoices with (security_invoker = true) as
@@ -315,6 +327,8 @@ select t.company_id, coalesce(t.partner_id, 0) as partner_key, t.partner_id,
   from reporting_private.trade_items t
  group by t.company_id, t.partner_id;
 create unique index on reporting_private.partner_balances (company_id, partner_key);
+create index on reporting_private.partner_balances (receivable_open desc);
+create index on reporting_private.partner_balances (payable_open desc);
 grant select on reporting_private.partner_balances to authenticated, service_role, finanzas_bi;
 
 create view reporting.partner_balances with (security_invoker = true) as

@@ -40,8 +40,10 @@ const TIMEOUT_MS = 20_000;
 
 export const PAGE = 1000; // Supabase's default max_rows
 
-export function createApi(cfg: PageConfig) {
+/** `extra`: more supabase-js options (e.g. Node's realtime placeholder in the benchmark). */
+export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) {
   const client: SupabaseClient<any, any, any> = createClient(cfg.supabaseUrl, cfg.anonKey, {
+    ...extra,
     db: { schema: 'reporting' },
     auth: { persistSession: true, autoRefreshToken: true, storageKey: 'finanzas-agv-auth' },
     global: {
@@ -60,11 +62,7 @@ export function createApi(cfg: PageConfig) {
   }
 
   /** Every row of a query, 1000 at a time (max_rows), pages after the first in parallel. */
-  async function all(
-    make: () => any,
-    order: (q: any) => any,
-    limit = 200_000,
-  ): Promise<Row[]> {
+  async function all(make: () => any, order: (q: any) => any, limit = 200_000): Promise<Row[]> {
     const first = await run<Row[]>(order(make()).range(0, PAGE - 1));
     if (first.data.length < PAGE) return first.data;
     const out = [...first.data];
@@ -116,15 +114,17 @@ export function createApi(cfg: PageConfig) {
       ).data;
     },
 
+    /** Weeks (Monday) of the next `weeks` weeks that have open items due, overdue in the first. */
     async forecast(companyId: number, weeks: number): Promise<Row[]> {
+      const until = new Date(Date.now() + weeks * 7 * 86_400_000).toISOString().slice(0, 10);
       return (
         await run<Row[]>(
           db
             .from('cashflow_forecast')
             .select('*')
             .eq('company_id', companyId)
-            .order('week_start')
-            .limit(weeks),
+            .lt('week_start', until)
+            .order('week_start'),
         )
       ).data;
     },

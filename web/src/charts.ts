@@ -10,6 +10,7 @@ import {
   LineElement,
   PointElement,
   Tooltip,
+  type TooltipItem,
 } from 'chart.js';
 
 Chart.register(
@@ -29,9 +30,9 @@ Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.font.family =
   'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-const charts = new Map<HTMLCanvasElement, Chart>();
+const charts = new Map<HTMLCanvasElement, Chart<any>>();
 
-function draw(canvas: HTMLCanvasElement, config: ConstructorParameters<typeof Chart>[1]) {
+function draw(canvas: HTMLCanvasElement, config: ConstructorParameters<typeof Chart<any>>[1]) {
   charts.get(canvas)?.destroy();
   charts.set(canvas, new Chart(canvas, config));
 }
@@ -64,9 +65,13 @@ export function agingChart(
       responsive: true,
       plugins: {
         legend: { position: 'bottom' },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y ?? 0)}` } },
+        tooltip: {
+          callbacks: {
+            label: (c: TooltipItem<'bar'>) => `${c.dataset.label}: ${fmt(c.parsed.y ?? 0)}`,
+          },
+        },
       },
-      scales: { y: { ticks: { callback: (v) => compact(Number(v)) } } },
+      scales: { y: { ticks: { callback: (v: number | string) => compact(Number(v)) } } },
     },
   });
 }
@@ -106,11 +111,15 @@ export function forecastChart(
       responsive: true,
       plugins: {
         legend: { position: 'bottom' },
-        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y ?? 0)}` } },
+        tooltip: {
+          callbacks: {
+            label: (c: TooltipItem<'bar'>) => `${c.dataset.label}: ${fmt(c.parsed.y ?? 0)}`,
+          },
+        },
       },
       scales: {
         x: { stacked: true },
-        y: { stacked: false, ticks: { callback: (v) => compact(Number(v)) } },
+        y: { stacked: false, ticks: { callback: (v: number | string) => compact(Number(v)) } },
       },
     },
   });

@@ -5,7 +5,15 @@ import { type Api, ApiError, type Company, createApi, type Kind, type Row } from
 import { agingChart, forecastChart } from './charts.ts';
 import { ConfigError, type PageConfig, type RawConfig, resolveConfig } from './config.ts';
 import { toCsv } from './csv.ts';
-import { formatDate, formatDateTime, isoToday, minorToDecimal, money, sumMinor, toMinor } from './format.ts';
+import {
+  formatDate,
+  formatDateTime,
+  isoToday,
+  minorToDecimal,
+  money,
+  sumMinor,
+  toMinor,
+} from './format.ts';
 import { assessFreshness, describeAge } from './freshness.ts';
 
 declare global {
@@ -85,7 +93,6 @@ function cardError(section: string, e: unknown) {
     card.insertBefore(box, card.children[1] ?? null);
   }
   box.textContent = `Could not load: ${e instanceof Error ? e.message : String(e)}`;
-  if (e instanceof ApiError && e.auth) throw e;
 }
 
 function clearCardError(section: string) {
@@ -176,9 +183,7 @@ function partnerButton(partnerId: number | null, name: string | null) {
 function renderTopPartners() {
   for (const b of document.querySelectorAll<HTMLButtonElement>('#aging .tabs button'))
     b.setAttribute('aria-selected', String(b.dataset.kind === S.topKind));
-  const rows = [...S.aged[S.topKind]]
-    .sort((a, b) => minor(b.total) - minor(a.total))
-    .slice(0, 10);
+  const rows = [...S.aged[S.topKind]].sort((a, b) => minor(b.total) - minor(a.total)).slice(0, 10);
   $('top-partners')
     .querySelector('tbody')!
     .replaceChildren(
@@ -252,17 +257,40 @@ async function loadCash() {
 // Cash-flow forecast
 
 async function loadForecast() {
-  const rows = await S.api.forecast(S.company!.company_id, FORECAST_WEEKS);
+  const found = await S.api.forecast(S.company!.company_id, FORECAST_WEEKS);
   clearCardError('forecast');
+  // Every week on the axis, also those with nothing due (the view lists weeks with items).
+  const byWeek = new Map(found.map((r) => [formatDate(r.week_start), r]));
+  const now = new Date();
+  const monday =
+    Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) -
+    ((now.getDay() + 6) % 7) * 86_400_000;
+  const weeks = Array.from({ length: FORECAST_WEEKS }, (_, i) =>
+    new Date(monday + i * 7 * 86_400_000).toISOString().slice(0, 10),
+  );
+  if (found[0] && formatDate(found[0].week_start) < weeks[0])
+    weeks.unshift(formatDate(found[0].week_start));
+  let running = 0;
+  const rows = weeks.map((w) => {
+    const r = byWeek.get(w);
+    running = r ? minor(r.cumulative_net) : running;
+    return {
+      week_start: w,
+      expected_in: r?.expected_in ?? 0,
+      expected_out: r?.expected_out ?? 0,
+      overdue_in: r?.overdue_in ?? 0,
+      cumulative: running,
+    };
+  });
   const u = 10 ** dec();
   const inflow = rows.map((r) => minor(r.expected_in));
   const outflow = rows.map((r) => minor(r.expected_out));
   forecastChart(
     $('forecast-chart') as HTMLCanvasElement,
-    rows.map((r) => formatDate(r.week_start).slice(5)),
+    rows.map((r) => r.week_start.slice(5)),
     inflow.map((v) => v / u),
     outflow.map((v) => v / u),
-    rows.map((r) => minor(r.cumulative_net) / u),
+    rows.map((r) => r.cumulative / u),
     (v) => fmt(Math.round(v * u)),
   );
   const sIn = inflow.reduce((a, b) => a + b, 0);
@@ -475,12 +503,23 @@ async function loadData() {
     ['forecast', loadForecast],
     ['overdue', async () => void (await Promise.all([loadOverdue(), loadOverdueCount()]))],
   ];
-  await Promise.all(sections.map(([id, load]) => load().catch((e) => cardError(id, e))));
+  let denied: ApiError | undefined;
+  await Promise.all(
+    sections.map(([id, load]) =>
+      load().catch((e) => {
+        if (e instanceof ApiError && e.auth) denied = e;
+        else cardError(id, e);
+      }),
+    ),
+  );
+  // A permission/session problem is not a card's problem: the caller shows the login.
+  if (denied) throw denied;
   if (S.ledger) await loadLedger();
 }
 
 async function loadAll() {
   document.body.dataset.ready = 'loading';
+  $('fatal').hidden = true;
   try {
     S.dataVersion = await renderFreshness();
     if (S.companies.length === 0) {

@@ -12,6 +12,20 @@ const APT_PACKAGES: Array<{ pkg: string; proof: string }> = [
   { pkg: 'libtap-parser-sourcehandler-pgtap-perl', proof: '/usr/bin/pg_prove' },
 ];
 
+// Headless Chromium for the page's browser tests and benchmark (playwright-core drives it);
+// 400+ MB, so installed only by the paths that need it (ensureChromium), not by every start.
+export const CHROMIUM = { pkg: 'chromium', proof: '/usr/bin/chromium' };
+
+/** Installs Debian's chromium when missing; returns its path. */
+export function ensureChromium(log: (msg: string) => void = console.error): string {
+  if (!existsSync(CHROMIUM.proof)) {
+    log(`[install] apt-get install ${CHROMIUM.pkg} (for the browser tests, ~15 s)`);
+    asRoot('apt-get', ['update', '-qq']);
+    asRoot('apt-get', ['install', '-y', '-qq', '--no-install-recommends', CHROMIUM.pkg]);
+  }
+  return CHROMIUM.proof;
+}
+
 const EXTENSION_DIR = '/usr/share/postgresql/15/extension';
 // Marks the control files we install, so a real pg_net already on the machine is never replaced.
 const STAND_IN_MARK = '# finanzas-agv local stand-in';
