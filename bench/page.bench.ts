@@ -4,14 +4,13 @@
 // and "the old way" for comparison — the same aged receivable/payable computed live from Odoo
 // over its JSON-RPC API on every page load. At 1,000,000 journal items (--quick: 50,000).
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { type RunningSim, startOdooSim } from '../packages/odoo-sim/src/index.ts';
 import { createOdooClient } from '../packages/shared/src/odoo/client.ts';
 import { loadOdooConfig } from '../packages/shared/src/odoo/config.ts';
 import { openSync } from '../packages/shared/src/sync/open-sync.ts';
 import { runSlice } from '../packages/shared/src/sync/run-slice.ts';
+import { launchChromium } from '../tests/e2e/browser.ts';
 import { destroyCluster, freePort, startCluster } from '../tools/local-stack/src/cluster.ts';
-import { ensureChromium } from '../tools/local-stack/src/install.ts';
 import { ANON_KEY } from '../tools/local-stack/src/keys.ts';
 import { LOCAL_DIR } from '../tools/local-stack/src/paths.ts';
 import { startPlatform } from '../tools/local-stack/src/platform.ts';
@@ -115,26 +114,12 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   );
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
+    ...sim.env,
     ODOO_PROTOCOL: 'jsonrpc',
     SYNC_MAX_RPS: '0',
   };
   let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
-  const browser = await chromium.launch({
-    executablePath: ensureChromium(ctx.log),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const res = openSync(env);
     const s0 = performance.now();

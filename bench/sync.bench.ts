@@ -74,10 +74,7 @@ async function world(scale: number, tag: string): Promise<World> {
   const cluster = await startCluster(dir);
   const env = {
     SUPABASE_DB_URL: cluster.url,
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
+    ...sim.env,
     ODOO_PROTOCOL: 'jsonrpc',
     SYNC_MAX_RPS: '0',
   };

@@ -117,7 +117,6 @@ select l.*,
   from lines l
   left join per_line pl on pl.line_id = l.line_id;
 create unique index on reporting_private.trade_items (line_id);
-create index on reporting_private.trade_items using gist (open_during);
 create index on reporting_private.trade_items (company_id, partner_id);
 grant select on reporting_private.trade_items to authenticated, service_role, finanzas_bi;
 
@@ -138,36 +137,56 @@ create unique index on reporting_private.trade_item_partials (partial_id, side);
 create index on reporting_private.trade_item_partials (line_id, max_date) include (delta);
 grant select on reporting_private.trade_item_partials to authenticated, service_role, finanzas_bi;
 
+-- The aged balance's working set: one narrow row per trade item that is ever open, amounts in
+-- integer minor units of the company currency (rounded per item to the currency's decimals, as
+-- Odoo rounds per line), stored by kind and closing date so the items open on a date sit
+-- together; GiST on the open period.
+create materialized view reporting_private.aged_items as
+select t.line_id, t.kind, t.company_id, t.partner_id, t.aging_date, t.open_during,
+       t.first_partial_date, t.last_partial_date, u.unit,
+       (round(t.balance * u.unit))::bigint as balance_units,
+       (round(t.final_residual * u.unit))::bigint as final_units
+  from reporting_private.trade_items t
+  left join reporting_private.companies c on c.company_id = t.company_id,
+       lateral (select (10::numeric ^ coalesce(c.decimal_places, 2))::bigint as unit) u
+ where not isempty(t.open_during)
+ order by t.kind, t.closed_on desc nulls first, t.date;
+create unique index on reporting_private.aged_items (line_id);
+create index on reporting_private.aged_items using gist (open_during);
+grant select on reporting_private.aged_items to authenticated, service_role, finanzas_bi;
+
 -- ---------------------------------------------------------------------------------------------
 -- Aged receivable / payable (reference §8.1): posted trade lines dated <= as_of; residual as
 -- of the date = balance - Σ partials where the line is the debit side + Σ partials where it is
 -- the credit side, counting partials with max_date <= as_of; aged on COALESCE(date_maturity,
 -- date): not due when >= as_of, then 1-30, 31-60, 61-90, 91-120 days before as_of, older; per
 -- company and partner (NULL partner = Odoo's "Unknown"); payables negated (owed amounts
--- positive); groups whose buckets all round to zero dropped. Unrestricted (no company filter):
--- the callers below apply it.
+-- positive); groups whose buckets are all zero dropped. Unrestricted (no company filter): the
+-- callers below apply it. Only items open on the date are read (an item outside its open
+-- period has a zero residual), and their partials only when some but not all of them are
+-- dated <= as_of.
 create function reporting_private.aged_rows(as_of date, kind text)
 returns table (
   company_id bigint, partner_id bigint, partner_name text, not_due numeric, days_1_30 numeric,
   days_31_60 numeric, days_61_90 numeric, days_91_120 numeric, older numeric, total numeric
 )
-language sql stable set search_path = '' set jit = off as $$
+language sql stable set search_path = '' set jit = off set work_mem = '64MB' as $$
   with items as materialized (
-    select t.company_id, t.partner_id, t.aging_date,
+    select t.company_id, t.partner_id, t.aging_date, t.unit,
            case when t.first_partial_date is null or t.first_partial_date > aged_rows.as_of
-                  then t.balance
+                  then t.balance_units
                 when t.last_partial_date <= aged_rows.as_of
-                  then t.final_residual
-                else t.balance + coalesce((select sum(p.delta)
-                                             from reporting_private.trade_item_partials p
-                                            where p.line_id = t.line_id
-                                              and p.max_date <= aged_rows.as_of), 0)
+                  then t.final_units
+                else t.balance_units
+                     + (select round(coalesce(sum(p.delta), 0) * t.unit)::bigint
+                          from reporting_private.trade_item_partials p
+                         where p.line_id = t.line_id and p.max_date <= aged_rows.as_of)
            end as residual
-      from reporting_private.trade_items t
+      from reporting_private.aged_items t
      where t.open_during @> aged_rows.as_of and t.kind = aged_rows.kind
   ),
   grouped as (
-    select i.company_id, i.partner_id,
+    select i.company_id, i.partner_id, max(i.unit) as unit,
            coalesce(sum(i.residual) filter (where i.aging_date >= aged_rows.as_of), 0) as b0,
            coalesce(sum(i.residual) filter (where i.aging_date between aged_rows.as_of - 30
                                                                   and aged_rows.as_of - 1), 0) as b1,
@@ -181,25 +200,19 @@ language sql stable set search_path = '' set jit = off as $$
       from items i
      group by i.company_id, i.partner_id
   ),
-  rounded as (
-    select g.company_id, g.partner_id,
-           (case aged_rows.kind when 'payable' then -1 else 1 end) as s,
-           round(g.b0, coalesce(c.decimal_places, 2)) as b0,
-           round(g.b1, coalesce(c.decimal_places, 2)) as b1,
-           round(g.b2, coalesce(c.decimal_places, 2)) as b2,
-           round(g.b3, coalesce(c.decimal_places, 2)) as b3,
-           round(g.b4, coalesce(c.decimal_places, 2)) as b4,
-           round(g.b5, coalesce(c.decimal_places, 2)) as b5
+  signed as (
+    select g.company_id, g.partner_id, g.b0, g.b1, g.b2, g.b3, g.b4, g.b5,
+           -- minor units → amount (0.01 for 2 decimals: the product keeps exactly that scale);
+           -- payables negated, owed amounts positive
+           (case aged_rows.kind when 'payable' then -1 else 1 end) * trim_scale(1::numeric / g.unit)
+             as f
       from grouped g
-      left join reporting_private.companies c on c.company_id = g.company_id
+     where (g.b0, g.b1, g.b2, g.b3, g.b4, g.b5) <> (0, 0, 0, 0, 0, 0)
   )
-  select r.company_id, r.partner_id, p.name,
-         r.s * r.b0, r.s * r.b1, r.s * r.b2, r.s * r.b3, r.s * r.b4, r.s * r.b5,
-         r.s * (r.b0 + r.b1 + r.b2 + r.b3 + r.b4 + r.b5)
-    from rounded r
-    left join reporting_private.partners p on p.partner_id = r.partner_id
-   where (r.b0, r.b1, r.b2, r.b3, r.b4, r.b5) is distinct from (0, 0, 0, 0, 0, 0)
-   order by r.company_id, r.partner_id nulls first
+  select s.company_id, s.partner_id, p.name, s.b0 * s.f, s.b1 * s.f, s.b2 * s.f, s.b3 * s.f,
+         s.b4 * s.f, s.b5 * s.f, (s.b0 + s.b1 + s.b2 + s.b3 + s.b4 + s.b5) * s.f
+    from signed s
+    left join reporting_private.partners p on p.partner_id = s.partner_id
 $$;
 revoke all on function reporting_private.aged_rows(date, text) from public;
 grant execute on function reporting_private.aged_rows(date, text)

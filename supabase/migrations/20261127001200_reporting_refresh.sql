@@ -35,6 +35,8 @@ insert into ods.reporting_matviews (matview, position, inputs, date_dependent) v
    '{account_move_line,account_account,account_partial_reconcile}', false),
   ('reporting_private.trade_item_partials', 50,
    '{account_move_line,account_account,account_partial_reconcile}', false),
+  ('reporting_private.aged_items', 55,
+   '{account_move_line,account_account,account_partial_reconcile,res_company,res_currency}', false),
   ('reporting_private.aged_receivable_today', 60,
    '{account_move_line,account_account,account_partial_reconcile,res_partner,res_company,res_currency}', true),
   ('reporting_private.aged_payable_today', 70,

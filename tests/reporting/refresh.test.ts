@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('ods.refresh_reporting', () => {
   it('after the first sync every view is populated, and another call refreshes nothing', async () => {
     const before = await counts();
-    expect(before.size).toBe(13);
+    expect(before.size).toBe(14);
     await h.sql`select * from ods.refresh_reporting()`; // whether or not the sync already did
     const populated = await counts();
     expect([...populated.values()].every((n) => n >= 1)).toBe(true);
@@ -79,6 +79,7 @@ describe('ods.refresh_reporting', () => {
     await h.syncToEnd();
     expect(await refreshedSince(before)).toEqual(
       [
+        'aged_items',
         'aged_payable_today',
         'aged_receivable_today',
         'cash_position',
@@ -170,7 +171,7 @@ describe('ods.refresh_reporting', () => {
       await h.sql.begin(async (tx) => {
         await tx`set local lock_timeout = '2s'`;
         const rows = await tx`select * from ods.refresh_reporting(true)`;
-        expect(rows.filter((x) => x.refreshed)).toHaveLength(13);
+        expect(rows.filter((x) => x.refreshed)).toHaveLength(14);
       });
     });
   });
@@ -179,7 +180,7 @@ describe('ods.refresh_reporting', () => {
     await refreshAll(h.sql, false);
     const rows = await h.sql`select matview, seen, refreshed_at, last_ms, refreshes
       from ods.reporting_matviews`;
-    expect(rows).toHaveLength(13);
+    expect(rows).toHaveLength(14);
     for (const r of rows) {
       expect(r.refreshed_at).toBeInstanceOf(Date);
       expect(Number(r.refreshes)).toBeGreaterThanOrEqual(3);

@@ -45,10 +45,7 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
   const sim = await startOdooSim({ port: 0, scale: 2000, seed: 7, ...simOpts });
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,
-    ODOO_URL: sim.url,
-    ODOO_DB: sim.db,
-    ODOO_USERNAME: sim.login,
-    ODOO_API_KEY: sim.apiKey,
+    ...sim.env,
     ODOO_PROTOCOL: 'jsonrpc',
     SYNC_MAX_RPS: '0',
   };

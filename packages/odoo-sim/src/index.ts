@@ -34,6 +34,8 @@ export interface RunningSim {
   uid: number;
   odooVersion: number;
   control: SimControl;
+  /** ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY for a client of this simulator. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -86,8 +88,10 @@ export async function startOdooSim(opts: SimOptions = {}): Promise<RunningSim> {
   if (opts.activity) {
     activity.start(typeof opts.activity === 'object' ? opts.activity.intervalMs : undefined);
   }
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
+    env: { ODOO_URL: url, ODOO_DB: db, ODOO_USERNAME: login, ODOO_API_KEY: apiKey },
     db,
     login,
     apiKey,
