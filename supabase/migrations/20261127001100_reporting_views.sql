@@ -77,7 +77,7 @@ grant select on reporting_private.currencies to authenticated, service_role, fin
 -- it may carry a residual: from its date until the day its last partial reconcile made it zero
 -- for good (open_during = [date, closed_on), closed_on NULL while the residual is not zero).
 -- Outside that range its residual as of any date is exactly zero, so the aged balance as of a
--- date only needs the items whose range contains that date (GiST index).
+-- date only needs the items whose range contains that date (reporting_private.aged_items).
 create materialized view reporting_private.trade_items as
 with lines as (
   select l.id as line_id, l.company_id, l.partner_id, l.account_id, l.move_id, l.journal_id,
@@ -204,8 +204,9 @@ language sql stable set search_path = '' set jit = off set work_mem = '64MB' as 
     select g.company_id, g.partner_id, g.b0, g.b1, g.b2, g.b3, g.b4, g.b5,
            -- minor units → amount (0.01 for 2 decimals: the product keeps exactly that scale);
            -- payables negated, owed amounts positive
-           (case aged_rows.kind when 'payable' then -1 else 1 end) * trim_scale(1::numeric / g.unit)
-             as f
+           (case aged_rows.kind when 'payable' then -1 else 1 end)
+             * case g.unit when 100 then 0.01 when 1 then 1 when 1000 then 0.001
+                           else trim_scale(1::numeric / g.unit) end as f
       from grouped g
      where (g.b0, g.b1, g.b2, g.b3, g.b4, g.b5) <> (0, 0, 0, 0, 0, 0)
   )
