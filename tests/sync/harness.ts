@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import {
+  DEFAULT_CATALOG,
   type RunningSim,
   type SimOptions,
   startOdooSim,
@@ -140,4 +141,4 @@ export async function diffWithTruth(h: SyncHarness, model: string, limit = 10): 
 }
 
 /** The default catalog (DESIGN §3), as the migration seeds it and the simulator serves it. */
-export const CATALOG_MODELS: readonly string[] = DEFAULT_CATALOG;
+export const CATALOG_MODELS: string[] = [...DEFAULT_CATALOG];
