@@ -133,13 +133,19 @@ create function reporting_private.sync_health_rows()
 returns table (
   model text, rows bigint, high_water timestamptz, lag_seconds numeric,
   last_success_at timestamptz, last_error text, verified_at timestamptz, verification_ok boolean,
-  last_error_at timestamptz, phase text, consecutive_failures integer
+  last_error_at timestamptz, phase text, consecutive_failures integer,
+  snapshot_total bigint, snapshot_progress numeric
 )
 language sql stable security definer set search_path = '' as $$
   select c.model, coalesce(s.rows, 0), s.high_water,
          round(extract(epoch from now() - s.last_success_at)::numeric, 1),
          s.last_success_at, s.last_error, s.last_verified_at, s.verification_ok,
-         s.last_error_at, coalesce(s.phase, 'snapshot'), coalesce(s.consecutive_failures, 0)
+         s.last_error_at, coalesce(s.phase, 'snapshot'), coalesce(s.consecutive_failures, 0),
+         s.snapshot_total,
+         -- Share of the first copy done: rows so far over Odoo's count when it began.
+         case when s.phase = 'incremental' then 1
+              when coalesce(s.snapshot_total, 0) = 0 then 0
+              else round(least(1, s.rows::numeric / s.snapshot_total), 4) end
     from ods.catalog c
     left join ods.sync_state s on s.model = c.model
    where c.enabled
@@ -151,12 +157,14 @@ grant execute on function reporting_private.sync_health_rows()
 
 create view reporting.sync_health with (security_invoker = true) as
 select model, rows, high_water, lag_seconds, last_success_at, last_error, verified_at,
-       verification_ok, last_error_at, phase, consecutive_failures
+       verification_ok, last_error_at, phase, consecutive_failures, snapshot_total,
+       snapshot_progress
   from reporting_private.sync_health_rows();
 comment on view reporting.sync_health is
   'Per synced model: rows, high_water (greatest Odoo write_date read), lag_seconds = now() - '
   'last_success_at (age of the copy: time since the last sync pass that reached the end of '
-  'Odoo''s changes), last error, verification status';
+  'Odoo''s changes), last error, verification status, and the first copy''s progress '
+  '(snapshot_progress, 0..1, of snapshot_total records)';
 grant select on reporting.sync_health to authenticated, service_role, finanzas_bi;
 
 -- How old are the numbers the reports show: per materialized view, the mirror's age when its

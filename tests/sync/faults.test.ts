@@ -73,6 +73,13 @@ describe('failures during a run', () => {
     const st = await state('account.move.line');
     expect(st.last_error).toMatch(/503/);
     expect(Number(st.snapshot_cursor)).toBe(started);
+    const [health] =
+      await h.sql`select phase, snapshot_progress, last_error from reporting.sync_health
+      where model = 'account.move.line'`;
+    expect(health.phase).toBe('snapshot');
+    expect(Number(health.snapshot_progress)).toBeGreaterThan(0);
+    expect(Number(health.snapshot_progress)).toBeLessThan(1);
+    expect(health.last_error).toMatch(/503/);
     expect(started).toBeGreaterThan(0);
     await expectNoPartialOrWrongRows('account.move.line');
     const copied = await count('account_move_line');

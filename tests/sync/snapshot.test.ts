@@ -26,6 +26,10 @@ describe('snapshot', () => {
     const [{ archived }] =
       await h.sql`select count(*)::int as archived from odoo.res_partner where not active`;
     expect(archived).toBeGreaterThan(0);
+    const health = await h.sql`select phase, snapshot_progress from reporting.sync_health`;
+    expect(
+      health.every((r) => r.phase === 'incremental' && Number(r.snapshot_progress) === 1),
+    ).toBe(true);
     const states =
       await h.sql`select model, phase, rows, high_water, last_error from ods.sync_state order by model`;
     expect(states).toHaveLength(CATALOG_MODELS.length);

@@ -73,8 +73,13 @@ export async function snapshot(run: ModelRun): Promise<void> {
       newest && typeof newest.write_date === 'string'
         ? `${newest.write_date.replace(' ', 'T')}Z`
         : null;
-    await sql`update ods.sync_state set snapshot_started_at = now(), snapshot_total = ${total},
-      high_water = ${hw}, snapshot_cursor = 0, updated_at = now() where model = ${entry.model}`;
+    // rows is recounted: a re-snapshot (--full) starts over a table that may already hold rows.
+    await sql.unsafe(
+      `update ods.sync_state set snapshot_started_at = now(), snapshot_total = $2, high_water = $3,
+         snapshot_cursor = 0, rows = (select count(*) from ${mirrorTable(run.table)}), updated_at = now()
+       where model = $1`,
+      [entry.model, total, hw],
+    );
     Object.assign(state, await loadState(sql, entry.model));
   }
   // Pipelined: the next page is asked for as soon as this one's last id is known, so Odoo
