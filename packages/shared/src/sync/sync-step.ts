@@ -82,37 +82,48 @@ export async function snapshot(run: ModelRun): Promise<void> {
     );
     Object.assign(state, await loadState(sql, entry.model));
   }
-  // Pipelined: the next page is asked for as soon as this one's last id is known, so Odoo
-  // serves page k+1 while Postgres commits page k. Commits still happen strictly in order.
+  // Pipelined in three stages: Odoo serves page k+2 and this thread decodes and encodes page
+  // k+1 while Postgres commits page k. Commits still happen one at a time, in order, each
+  // checking the cursor the previous one left.
   const pageAfter = (id: number) => fetchPage(run, [...entry.domain, ['id', '>', id]]);
   let next: ReturnType<typeof fetchPage> | null = run.budget.allows(HEADROOM_MS)
     ? pageAfter(state.snapshotCursor)
     : null;
-  while (next) {
-    const cursor = state.snapshotCursor;
-    const { records, full } = await next;
-    const page = encodePage(entry.model, run.columns, records);
-    const last = page.count ? page.ids[page.count - 1] : cursor;
-    const finished = !full;
-    next = !finished && run.budget.allows(HEADROOM_MS) ? pageAfter(last) : null;
-    next?.catch(() => {}); // observed on the next turn; a failed commit must not leave it unhandled
-    const written = await commitSnapshotPage(run, page, cursor, last, finished);
-    tally(run, page.count, written);
-    state.snapshotCursor = last;
-    run.report.cursor = `id>${last}`;
-    state.rows += written.inserted;
-    run.onProgress?.({
-      model: entry.model,
-      phase: 'snapshot',
-      done: state.rows,
-      total: state.snapshotTotal,
-      fetched: run.report.fetched,
-    });
-    if (finished) {
-      state.phase = 'incremental';
-      return;
+  let inFlight: Promise<void> | null = null;
+  let cursor = state.snapshotCursor;
+  try {
+    while (next) {
+      const { records, full } = await next;
+      const page = encodePage(entry.model, run.columns, records);
+      const from = cursor;
+      const last = page.count ? page.ids[page.count - 1] : from;
+      const finished = !full;
+      cursor = last;
+      next = !finished && run.budget.allows(HEADROOM_MS) ? pageAfter(last) : null;
+      next?.catch(() => {}); // observed on the next turn, or dropped if a commit fails first
+      if (inFlight) await inFlight;
+      inFlight = commitSnapshotPage(run, page, from, last, finished).then((written) => {
+        tally(run, page.count, written);
+        state.snapshotCursor = last;
+        run.report.cursor = `id>${last}`;
+        state.rows += written.inserted;
+        if (finished) state.phase = 'incremental';
+        run.onProgress?.({
+          model: entry.model,
+          phase: 'snapshot',
+          done: state.rows,
+          total: state.snapshotTotal,
+          fetched: run.report.fetched,
+        });
+      });
+      inFlight.catch(() => {}); // awaited below or on the next turn
+      if (finished) break;
     }
+  } finally {
+    // Never leave a commit running behind the caller's back (it holds the model's lock).
+    if (inFlight) await inFlight.catch(() => {});
   }
+  if (inFlight) await inFlight; // rethrows a failed last commit
 }
 
 async function commitSnapshotPage(
