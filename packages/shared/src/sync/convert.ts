@@ -42,49 +42,35 @@ export interface EncodedPage {
 // intermediate objects (2.3× cheaper than converting to objects and JSON.stringify on journal
 // items: 2.8 vs 6.3 µs per record).
 type Encoder = (v: unknown) => string | undefined;
+
+/** Odoo sends False for an empty value of any type but boolean. */
+const empty = (v: unknown) => v === false || v === null || v === undefined;
+const orNull =
+  (encode: Encoder): Encoder =>
+  (v) =>
+    empty(v) ? 'null' : encode(v);
+
 const ENCODERS: Record<Column['sqlType'], Encoder> = {
-  bigint: (v) => {
-    if (v === false || v === null || v === undefined) return 'null';
-    const n = Array.isArray(v) ? v[0] : v;
+  bigint: orNull((v) => {
+    const n = Array.isArray(v) ? v[0] : v; // many2one: [id, display_name]
     return typeof n === 'number' && Number.isInteger(n) ? String(n) : undefined;
-  },
-  'bigint[]': (v) => {
-    if (v === false || v === null || v === undefined) return '[]';
-    return Array.isArray(v) && v.every((x) => Number.isInteger(x)) ? `[${v.join(',')}]` : undefined;
-  },
-  numeric: (v) =>
-    v === false || v === null || v === undefined
-      ? 'null'
-      : typeof v === 'number' && Number.isFinite(v)
-        ? String(v)
+  }),
+  'bigint[]': (v) =>
+    empty(v)
+      ? '[]'
+      : Array.isArray(v) && v.every((x) => Number.isInteger(x))
+        ? `[${v.join(',')}]`
         : undefined,
-  text: (v) =>
-    v === false || v === null || v === undefined
-      ? 'null'
-      : typeof v === 'string'
-        ? JSON.stringify(v)
-        : undefined,
-  date: (v) =>
-    v === false || v === null || v === undefined
-      ? 'null'
-      : typeof v === 'string' && DATE.test(v)
-        ? `"${v}"`
-        : undefined,
-  timestamptz: (v) =>
-    v === false || v === null || v === undefined
-      ? 'null'
-      : typeof v === 'string' && DATETIME.test(v)
-        ? `"${v.replace(' ', 'T')}Z"`
-        : undefined,
+  numeric: orNull((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined)),
+  text: orNull((v) => (typeof v === 'string' ? JSON.stringify(v) : undefined)),
+  date: orNull((v) => (typeof v === 'string' && DATE.test(v) ? `"${v}"` : undefined)),
+  // Odoo's datetimes are UTC without a zone; say so, whatever the session's TimeZone.
+  timestamptz: orNull((v) =>
+    typeof v === 'string' && DATETIME.test(v) ? `"${v.replace(' ', 'T')}Z"` : undefined,
+  ),
   boolean: (v) =>
-    v === true
-      ? 'true'
-      : v === false
-        ? 'false'
-        : v === null || v === undefined
-          ? 'null'
-          : undefined,
-  jsonb: (v) => (v === false || v === null || v === undefined ? 'null' : JSON.stringify(v)),
+    typeof v === 'boolean' ? String(v) : v === null || v === undefined ? 'null' : undefined,
+  jsonb: orNull((v) => JSON.stringify(v)),
 };
 
 const EXPECTED: Record<Column['sqlType'], string> = {
