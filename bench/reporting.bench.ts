@@ -87,6 +87,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       await reader`select partner_id from reporting.partner_balances where partner_id is not null
         order by lines desc limit 50`
     ).map((r) => Number(r.partner_id));
+    const companies = (
+      await reader`select company_id from reporting.companies order by company_id`
+    ).map((r) => Number(r.company_id));
     const [{ d0, d1 }] = await reader`select min(date)::text as d0, max(date)::text as d1
       from reporting.partner_ledger`;
     const span = (Date.parse(d1) - Date.parse(d0)) / 86_400_000;
@@ -103,20 +106,26 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       },
       {
         key: 'aged_totals',
-        what: 'aging buckets chart: totals per company (receivable + payable)',
-        run: (s) => s`select 'receivable' as kind, company_id, sum(not_due), sum(days_1_30),
-            sum(days_31_60), sum(days_61_90), sum(days_91_120), sum(older), sum(total)
-            from reporting.aged_receivable group by company_id
-          union all
-          select 'payable', company_id, sum(not_due), sum(days_1_30), sum(days_31_60),
-            sum(days_61_90), sum(days_91_120), sum(older), sum(total)
-            from reporting.aged_payable group by company_id`,
+        what: 'aging buckets chart: reporting.aged_totals (every company, both kinds)',
+        run: (s) => s`select * from reporting.aged_totals order by company_id, kind`,
       },
       {
         key: 'aged_balance_any_date',
-        what: 'as-of date picker: aged_balance(random date, receivable), top 100 partners',
+        what: 'aged_balance(random date, receivable), top 100 partners (every company)',
         run: (s, i) => s`select * from reporting.aged_balance(${dateAt(i)}::date, 'receivable')
           order by total desc limit 100`,
+      },
+      {
+        key: 'aged_totals_any_date',
+        what: 'as-of date picker: aged_totals_as_of(random date, kind, one company)',
+        run: (s, i) => s`select * from reporting.aged_totals_as_of(${dateAt(i)}::date,
+          ${i % 2 ? 'payable' : 'receivable'}, ${companies[i % companies.length]})`,
+      },
+      {
+        key: 'aged_top_any_date',
+        what: 'as-of date picker: aged_balance_top(random date, kind, 10, one company)',
+        run: (s, i) => s`select * from reporting.aged_balance_top(${dateAt(i)}::date,
+          ${i % 2 ? 'payable' : 'receivable'}, 10, ${companies[i % companies.length]})`,
       },
       {
         key: 'cash_position',

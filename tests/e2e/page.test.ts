@@ -42,6 +42,28 @@ async function pageBuckets(page: Page, prefix: 'ar' | 'ap') {
   return out;
 }
 
+/** The top-partners table as shown: partner id ('' = Unknown) and total in cents per row. */
+async function topPartners(page: Page) {
+  const rows = page.locator('#top-partners tbody tr:has(button.partner)');
+  const out: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const r = rows.nth(i);
+    const id = await r.locator('button.partner').getAttribute('data-partner');
+    out.push(`${id}|${cents(await r.locator('td:nth-child(4)').getAttribute('data-value'))}`);
+  }
+  return out;
+}
+const topOf = (rows: readonly Record<string, unknown>[]) =>
+  [...rows]
+    .sort(
+      (a, b) =>
+        cents(b.total) - cents(a.total) ||
+        (a.partner_id == null ? 1 : 0) - (b.partner_id == null ? 1 : 0) ||
+        Number(a.partner_id) - Number(b.partner_id),
+    )
+    .slice(0, 10)
+    .map((r) => `${r.partner_id ?? ''}|${cents(r.total)}`);
+
 async function open(path = '/?poll=1', ctx = context): Promise<{ page: Page; errors: string[] }> {
   const page = await ctx.newPage();
   const errors = collectErrors(page);
@@ -72,6 +94,20 @@ describe('report page', () => {
     expect(ar.length).toBeGreaterThan(0);
     expect(await pageBuckets(page, 'ar')).toEqual(bucketTotals(ar));
     expect(await pageBuckets(page, 'ap')).toEqual(bucketTotals(ap));
+    // The page reads reporting.aged_totals: the same sums, and the partner counts shown.
+    const totals = await w.h.sql`select * from reporting.aged_totals
+      where company_id = ${companyId} order by kind desc`;
+    expect(totals.map((t) => t.kind)).toEqual(['receivable', 'payable']);
+    expect(bucketTotals(totals.slice(0, 1))).toEqual(bucketTotals(ar));
+    expect(bucketTotals(totals.slice(1))).toEqual(bucketTotals(ap));
+    const status = page.locator('[data-testid="aging-status"]');
+    expect(Number(await status.getAttribute('data-customers'))).toBe(ar.length);
+    expect(Number(await status.getAttribute('data-vendors'))).toBe(ap.length);
+    expect(Number(totals[0].partners)).toBe(ar.length);
+    // Top partners: the ten largest receivable totals, as the database orders them.
+    expect(await topPartners(page)).toEqual(topOf(ar));
+    await page.locator('#aging .tabs button[data-kind="payable"]').click();
+    await poll(() => topPartners(page)).toEqual(topOf(ap));
     // What the reader sees is the same number, not just the attribute.
     expect(await shownMinorOf(page, '[data-testid="ar-total"]')).toBe(bucketTotals(ar).total);
     expect(await shownMinorOf(page, '[data-testid="kpi-payable"]')).toBe(bucketTotals(ap).total);
@@ -145,6 +181,19 @@ describe('report page', () => {
       const truth = w.h.sim.control.agedBalance(asOf, kind, companyId);
       expect(await pageBuckets(page, prefix), kind).toEqual(bucketTotals(rows));
       expect(bucketTotals(rows), kind).toEqual(bucketTotals(truth as never));
+      // The page read reporting.aged_totals_as_of: equal to the sums of aged_balance's rows.
+      const [t] = await w.h.sql`select * from reporting.aged_totals_as_of(${asOf}::date, ${kind},
+        ${companyId})`;
+      expect(bucketTotals([t]), kind).toEqual(bucketTotals(rows));
+      expect(Number(t.partners), kind).toBe(rows.length);
+      const status = page.locator('[data-testid="aging-status"]');
+      const shown = await status.getAttribute(
+        `data-${kind === 'receivable' ? 'customers' : 'vendors'}`,
+      );
+      expect(Number(shown), kind).toBe(rows.length);
+      // Top partners as of the date (reporting.aged_balance_top), for the tab shown.
+      await page.locator(`#aging .tabs button[data-kind="${kind}"]`).click();
+      await poll(() => topPartners(page)).toEqual(topOf(rows));
     }
     await page.close();
   });

@@ -40,6 +40,12 @@ const TIMEOUT_MS = 20_000;
 
 export const PAGE = 1000; // Supabase's default max_rows
 
+const KINDS = ['receivable', 'payable'] as const;
+const AGED_COLS =
+  'partner_id,partner_name,not_due,days_1_30,days_31_60,days_61_90,days_91_120,older,total';
+const TOTAL_COLS =
+  'company_id,kind,not_due,days_1_30,days_31_60,days_61_90,days_91_120,older,total,partners,currency';
+
 /** `extra`: more supabase-js options (e.g. Node's realtime placeholder in the benchmark). */
 export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) {
   const client: SupabaseClient<any, any, any> = createClient(cfg.supabaseUrl, cfg.anonKey, {
@@ -93,14 +99,59 @@ export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) 
       return (await run<Company[]>(db.from('companies').select('*').order('company_id'))).data;
     },
 
-    /** Aged rows per partner: as of today (materialized views) or any date (the function). */
+    /**
+     * Aging totals per kind for one company: as of today from the `aged_totals` view (over the
+     * materialized aged balances), as of another date from `aged_totals_as_of` (computed for
+     * that company only). One row per kind: buckets, total, partners, currency.
+     */
+    async agedTotals(companyId: number, asOf: string | null): Promise<Record<Kind, Row | null>> {
+      const [receivable, payable] = await Promise.all(
+        KINDS.map(async (kind) => {
+          const q: any = asOf
+            ? db
+                .rpc('aged_totals_as_of', { as_of: asOf, kind, company: companyId }, { get: true })
+                .select(TOTAL_COLS)
+            : db
+                .from('aged_totals')
+                .select(TOTAL_COLS)
+                .eq('company_id', companyId)
+                .eq('kind', kind);
+          return (await run<Row[]>(q)).data[0] ?? null;
+        }),
+      );
+      return { receivable, payable };
+    },
+
+    /**
+     * The `n` partners with the largest aged total, largest first: as of today from the
+     * materialized views (order=total.desc&limit=n), as of another date from `aged_balance_top`
+     * (the database ranks them; the page never fetches every partner).
+     */
+    async agedTop(kind: Kind, companyId: number, asOf: string | null, n = 10): Promise<Row[]> {
+      const q: any = asOf
+        ? db
+            .rpc('aged_balance_top', { as_of: asOf, kind, n, company: companyId }, { get: true })
+            .select(AGED_COLS)
+        : db
+            .from(kind === 'receivable' ? 'aged_receivable' : 'aged_payable')
+            .select(AGED_COLS)
+            .eq('company_id', companyId)
+            .order('total', { ascending: false })
+            .order('partner_id', { ascending: true, nullsFirst: false })
+            .limit(n);
+      return (await run<Row[]>(q)).data;
+    },
+
+    /**
+     * Every aged row per partner (1000 per request): as of today (materialized views) or any
+     * date (reporting.aged_balance, which computes every partner for each request). Not used by
+     * the page (it reads totals and top lists); kept for tools and the benchmark's comparison.
+     */
     async aged(kind: Kind, companyId: number, asOf: string | null): Promise<Row[]> {
-      const cols =
-        'partner_id,partner_name,not_due,days_1_30,days_31_60,days_61_90,days_91_120,older,total';
       const make = () =>
         asOf
-          ? db.rpc('aged_balance', { as_of: asOf, kind }, { get: true }).select(cols)
-          : db.from(kind === 'receivable' ? 'aged_receivable' : 'aged_payable').select(cols);
+          ? db.rpc('aged_balance', { as_of: asOf, kind }, { get: true }).select(AGED_COLS)
+          : db.from(kind === 'receivable' ? 'aged_receivable' : 'aged_payable').select(AGED_COLS);
       return all(make, (q) =>
         q.eq('company_id', companyId).order('partner_id', { nullsFirst: true }),
       );

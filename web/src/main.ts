@@ -5,15 +5,7 @@ import { type Api, ApiError, type Company, createApi, type Kind, type Row } from
 import { agingChart, forecastChart } from './charts.ts';
 import { ConfigError, type PageConfig, type RawConfig, resolveConfig } from './config.ts';
 import { toCsv } from './csv.ts';
-import {
-  formatDate,
-  formatDateTime,
-  isoToday,
-  minorToDecimal,
-  money,
-  sumMinor,
-  toMinor,
-} from './format.ts';
+import { formatDate, formatDateTime, isoToday, minorToDecimal, money, toMinor } from './format.ts';
 import { assessFreshness, describeAge } from './freshness.ts';
 
 declare global {
@@ -30,6 +22,7 @@ const BUCKETS = [
   ['days_91_120', '91–120 days'],
   ['older', 'Older'],
 ] as const;
+const TOP_PARTNERS = 10;
 const OVERDUE_PAGE = 25;
 const LEDGER_PAGE = 25;
 const FORECAST_WEEKS = 13;
@@ -54,7 +47,9 @@ interface State {
   company: Company | null;
   asOf: string | null;
   topKind: Kind;
-  aged: Record<Kind, Row[]>;
+  /** Aging totals per kind (one row each) and the top partners, as of S.asOf (null = today). */
+  totals: Record<Kind, Row | null>;
+  top: Record<Kind, Row[]>;
   overdue: { search: string; kind: Kind | null; sort: string; ascending: boolean; page: number };
   ledger: { partnerId: number | null; name: string; page: number } | null;
   dataVersion: string | null;
@@ -129,19 +124,24 @@ async function renderFreshness(): Promise<string | null> {
 
 async function loadAging() {
   const company = S.company!;
-  $('aging-status').textContent = S.asOf ? `Loading as of ${S.asOf}…` : 'Loading…';
-  const [receivable, payable] = await Promise.all([
-    S.api.aged('receivable', company.company_id, S.asOf),
-    S.api.aged('payable', company.company_id, S.asOf),
+  const asOf = S.asOf;
+  $('aging-status').textContent = asOf ? `Loading as of ${asOf}…` : 'Loading…';
+  // Totals and top lists come from the database (reporting.aged_totals / aged_totals_as_of,
+  // the aged views ordered by total / aged_balance_top): a handful of rows, whatever the books.
+  const [totals, receivable, payable] = await Promise.all([
+    S.api.agedTotals(company.company_id, asOf),
+    S.api.agedTop('receivable', company.company_id, asOf, TOP_PARTNERS),
+    S.api.agedTop('payable', company.company_id, asOf, TOP_PARTNERS),
   ]);
-  S.aged = { receivable, payable };
+  // A later date picked meanwhile wins.
+  if (asOf !== S.asOf || company !== S.company) return;
+  S.totals = totals;
+  S.top = { receivable, payable };
   clearCardError('aging');
-  const totals = (rows: Row[]) =>
-    Object.fromEntries(
-      [...BUCKETS.map(([k]) => k), 'total'].map((k) => [k, sumMinor(rows, k, dec())]),
-    );
-  const ar = totals(receivable);
-  const ap = totals(payable);
+  const amounts = (row: Row | null) =>
+    Object.fromEntries([...BUCKETS.map(([k]) => k), 'total'].map((k) => [k, minor(row?.[k])]));
+  const ar = amounts(totals.receivable);
+  const ap = amounts(totals.payable);
   const body = $('aging-table').querySelector('tbody')!;
   body.replaceChildren(
     ...BUCKETS.map(([k, label]) =>
@@ -165,8 +165,12 @@ async function loadAging() {
     BUCKETS.map(([k]) => ap[k] / u),
     (v) => fmt(Math.round(v * u)),
   );
-  $('aging-status').textContent =
-    `${S.asOf ? `As of ${S.asOf}` : 'As of today'} · ${receivable.length} customers, ${payable.length} vendors with open items`;
+  const customers = Number(totals.receivable?.partners ?? 0);
+  const vendors = Number(totals.payable?.partners ?? 0);
+  const status = $('aging-status');
+  status.textContent = `${asOf ? `As of ${asOf}` : 'As of today'} · ${customers.toLocaleString()} customers, ${vendors.toLocaleString()} vendors with open items`;
+  status.dataset.customers = String(customers);
+  status.dataset.vendors = String(vendors);
   renderTopPartners();
 }
 
@@ -183,7 +187,7 @@ function partnerButton(partnerId: number | null, name: string | null) {
 function renderTopPartners() {
   for (const b of document.querySelectorAll<HTMLButtonElement>('#aging .tabs button'))
     b.setAttribute('aria-selected', String(b.dataset.kind === S.topKind));
-  const rows = [...S.aged[S.topKind]].sort((a, b) => minor(b.total) - minor(a.total)).slice(0, 10);
+  const rows = S.top[S.topKind];
   $('top-partners')
     .querySelector('tbody')!
     .replaceChildren(
@@ -711,7 +715,8 @@ function main() {
     company: null,
     asOf: null,
     topKind: 'receivable',
-    aged: { receivable: [], payable: [] },
+    totals: { receivable: null, payable: null },
+    top: { receivable: [], payable: [] },
     overdue: { search: '', kind: null, sort: 'days_overdue', ascending: false, page: 0 },
     ledger: null,
     dataVersion: null,
