@@ -66,7 +66,7 @@ describe('retries', () => {
     expect(result).toBe('ok');
     expect(calls).toBe(4);
     expect(clock.sleeps).toHaveLength(3);
-    clock.sleeps.forEach((ms, i) => expect(ms).toBeLessThanOrEqual(100 * 2 ** i));
+    for (const [i, ms] of clock.sleeps.entries()) expect(ms).toBeLessThanOrEqual(100 * 2 ** i);
   });
 
   it('honours Retry-After on 429', async () => {
