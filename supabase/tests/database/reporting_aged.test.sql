@@ -5,48 +5,7 @@
 begin;
 select plan(13);
 
-insert into odoo.res_currency (id, name, symbol, decimal_places) values (901, 'EUR', '€', 2);
-insert into odoo.res_company (id, name, currency_id) values (901, 'Fixture Co', 901), (902, 'Other Co', 901);
-insert into odoo.res_partner (id, name, complete_name) values
-  (9101, 'Alpha', 'Alpha'), (9102, 'Beta', 'Beta'), (9103, 'Gamma', 'Gamma'), (9104, 'Delta', 'Delta');
-insert into odoo.account_account (id, code, name, account_type, non_trade, reconcile, company_id) values
-  (9001, '430000', 'Receivable', 'asset_receivable', false, true, 901),
-  (9002, '400000', 'Payable', 'liability_payable', false, true, 901),
-  (9003, '431000', 'Staff loans', 'asset_receivable', true, true, 901),
-  (9004, '572000', 'Bank', 'asset_cash', false, false, 901),
-  (9005, '430000', 'Receivable', 'asset_receivable', null, true, 902);
-
--- As of 2026-06-30: 1-30 = 06-29..05-31, 31-60 = 05-30..05-01, 61-90 = 04-30..04-01,
--- 91-120 = 03-31..03-02, older <= 03-01.
-insert into odoo.account_move_line
-  (id, company_id, partner_id, account_id, parent_state, date, date_maturity, balance, debit, credit)
-values
-  (1,  901, 9101, 9001, 'posted', '2026-06-01', '2026-06-30',  100,  100,    0), -- not due (= as_of)
-  (2,  901, 9101, 9001, 'posted', '2026-05-01', '2026-06-29',  200,  200,    0), -- 1-30, -40 credit note
-  (3,  901, 9101, 9001, 'posted', '2026-04-01', '2026-05-31',  300,  300,    0), -- 1-30 (30 days)
-  (4,  901, 9101, 9001, 'posted', '2026-04-01', '2026-05-30',  400,  400,    0), -- 31-60, -150 (06-15), -50 later
-  (5,  901, 9102, 9001, 'posted', '2026-01-01', null,          500,  500,    0), -- older (date), paid 07-01
-  (6,  901, 9102, 9001, 'posted', '2026-01-01', '2026-03-02',  600,  600,    0), -- 91-120 (120 days)
-  (7,  901, 9102, 9001, 'posted', '2026-01-01', '2026-03-01',  700,  700,    0), -- older, paid on as_of
-  (8,  901, 9102, 9001, 'posted', '2026-07-01', '2026-07-31',  800,  800,    0), -- dated after as_of
-  (9,  901, 9102, 9001, 'draft',  '2026-06-01', '2026-06-01',  900,  900,    0), -- draft
-  (10, 901, 9101, 9003, 'posted', '2026-06-01', '2026-06-01', 1000, 1000,    0), -- non-trade
-  (11, 901, null, 9001, 'posted', '2026-06-10', '2026-04-15',  110,  110,    0), -- Unknown, 61-90
-  (12, 901, 9103, 9001, 'posted', '2026-06-01', '2026-06-01',   50,   50,    0), -- paid 06-20: dropped
-  (13, 901, 9101, 9001, 'posted', '2026-06-05', '2026-06-05',  -40,    0,   40), -- credit note on line 2
-  (20, 901, 9103, 9002, 'posted', '2026-06-20', '2026-07-20', -1000,   0, 1000), -- bill, not due
-  (21, 901, 9103, 9002, 'posted', '2026-04-01', '2026-04-30', -300,    0,  300), -- bill, 61-90, -100
-  (22, 901, 9103, 9002, 'posted', '2026-06-25', null,          100,  100,    0), -- payment of 21
-  (30, 902, 9104, 9005, 'posted', '2026-06-01', '2026-07-15',   70,   70,    0), -- other company
-  (40, 901, null, 9004, 'posted', '2026-06-15', null,         -150,    0,  150);   -- bank
-insert into odoo.account_partial_reconcile (id, debit_move_id, credit_move_id, amount, max_date) values
-  (1, 2, 13, 40, '2026-06-05'),
-  (2, 4, 40, 150, '2026-06-15'),
-  (3, 4, 40, 50, '2026-07-05'),
-  (4, 5, 40, 500, '2026-07-01'),
-  (5, 7, 40, 700, '2026-06-30'),
-  (6, 12, 40, 50, '2026-06-20'),
-  (7, 22, 21, 100, '2026-06-25');
+\ir fixtures/aged-book.psql
 
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
             'the refresh ran');
