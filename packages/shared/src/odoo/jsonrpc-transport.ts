@@ -1,77 +1,24 @@
 // JSON-RPC: POST /jsonrpc {"method":"call","params":{service, method, args}} (Odoo 8–21).
 // Errors always come back with HTTP 200 and an `error` member named by `data.name`.
-import { OdooAuthError, type OdooErrorContext, OdooMalformedBodyError } from './errors.ts';
+import { type OdooErrorContext, OdooMalformedBodyError } from './errors.ts';
+import { ExecuteKwTransport, type RpcService } from './execute-kw-transport.ts';
 import { faultFromJsonRpc, httpStatusError } from './faults.ts';
 import { parseRetryAfter } from './http.ts';
 import { parseJsonBody } from './json-body.ts';
-import {
-  BaseTransport,
-  type OdooVersion,
-  type RequestOptions,
-  type RpcCall,
-  versionFrom,
-} from './transport.ts';
+import type { RequestOptions } from './transport.ts';
 
 const PATH = '/jsonrpc';
 
-export class JsonRpcTransport extends BaseTransport {
+export class JsonRpcTransport extends ExecuteKwTransport {
   readonly protocol = 'jsonrpc' as const;
   private seq = 0;
-  private uid?: Promise<number>;
 
-  async version(opts?: RequestOptions): Promise<OdooVersion> {
-    const ctx = this.ctx(PATH, 'common.version');
-    const raw = await this.rpc('common', 'version', [], ctx, opts);
-    const v = versionFrom(raw);
-    if (!v) throw new OdooMalformedBodyError('common.version() answered an unknown shape', ctx);
-    return v;
+  protected pathOf(): string {
+    return PATH;
   }
 
-  // Also opens the session the object calls use (a failed login is not remembered).
-  authenticate(opts?: RequestOptions): Promise<number> {
-    const p = this.login(opts);
-    this.uid = p;
-    p.catch(() => {
-      if (this.uid === p) this.uid = undefined;
-    });
-    return p;
-  }
-
-  private async login(opts?: RequestOptions): Promise<number> {
-    const ctx = this.ctx(PATH, 'common.authenticate');
-    const { db, username, apiKey } = this.s;
-    const uid = await this.rpc('common', 'authenticate', [db, username, apiKey, {}], ctx, opts);
-    if (typeof uid !== 'number' || uid <= 0) {
-      throw new OdooAuthError(`common.authenticate: login ${JSON.stringify(username)} refused`, {
-        ...ctx,
-        odoo: { name: 'odoo.exceptions.AccessDenied', message: 'authentication failed' },
-      });
-    }
-    return uid;
-  }
-
-  async call(call: RpcCall, opts?: RequestOptions): Promise<unknown> {
-    const uid = await this.sessionUid(opts);
-    const ctx = this.ctx(PATH, call.method, call.model);
-    const args: unknown[] = call.ids ? [call.ids] : [];
-    for (const [, v] of call.positional) args.push(v);
-    const kwargs = { ...call.named, context: call.context };
-    const { db, apiKey } = this.s;
-    return this.rpc(
-      'object',
-      'execute_kw',
-      [db, uid, apiKey, call.model, call.method, args, kwargs],
-      ctx,
-      opts,
-    );
-  }
-
-  private sessionUid(opts?: RequestOptions): Promise<number> {
-    return this.uid ?? this.authenticate(opts);
-  }
-
-  private async rpc(
-    service: string,
+  protected async rpc(
+    service: RpcService,
     method: string,
     args: unknown[],
     ctx: OdooErrorContext,

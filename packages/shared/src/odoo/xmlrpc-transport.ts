@@ -1,90 +1,30 @@
 // XML-RPC: POST /xmlrpc/2/common and /xmlrpc/2/object (all versions until 22). Faults come
 // back with HTTP 200 and integer codes (reference §2.3).
-import {
-  OdooAuthError,
-  type OdooErrorContext,
-  OdooMalformedBodyError,
-  OdooTruncatedBodyError,
-} from './errors.ts';
+import { type OdooErrorContext, OdooMalformedBodyError, OdooTruncatedBodyError } from './errors.ts';
+import { ExecuteKwTransport, type RpcService } from './execute-kw-transport.ts';
 import { faultFromXmlRpc, httpStatusError } from './faults.ts';
 import { parseRetryAfter } from './http.ts';
 import { scrub } from './redact.ts';
-import {
-  BaseTransport,
-  type OdooVersion,
-  type RequestOptions,
-  type RpcCall,
-  versionFrom,
-} from './transport.ts';
+import type { RequestOptions } from './transport.ts';
 import { decodeXmlRpcResponse, XmlRpcDecodeError, type XmlRpcValue } from './xmlrpc-decode.ts';
 import { encodeXmlRpcCall } from './xmlrpc-encode.ts';
 
-const COMMON = '/xmlrpc/2/common';
-const OBJECT = '/xmlrpc/2/object';
-
-export class XmlRpcTransport extends BaseTransport {
+export class XmlRpcTransport extends ExecuteKwTransport {
   readonly protocol = 'xmlrpc' as const;
-  private uid?: Promise<number>;
 
-  async version(opts?: RequestOptions): Promise<OdooVersion> {
-    const ctx = this.ctx(COMMON, 'common.version');
-    const v = versionFrom(await this.rpc(COMMON, 'version', [], ctx, opts));
-    if (!v) throw new OdooMalformedBodyError('common.version() answered an unknown shape', ctx);
-    return v;
+  protected pathOf(service: RpcService): string {
+    return `/xmlrpc/2/${service}`;
   }
 
-  // Also opens the session the object calls use (a failed login is not remembered).
-  authenticate(opts?: RequestOptions): Promise<number> {
-    const p = this.login(opts);
-    this.uid = p;
-    p.catch(() => {
-      if (this.uid === p) this.uid = undefined;
-    });
-    return p;
-  }
-
-  private async login(opts?: RequestOptions): Promise<number> {
-    const ctx = this.ctx(COMMON, 'common.authenticate');
-    const { db, username, apiKey } = this.s;
-    const uid = await this.rpc(COMMON, 'authenticate', [db, username, apiKey, {}], ctx, opts);
-    if (typeof uid !== 'number' || uid <= 0) {
-      throw new OdooAuthError(`common.authenticate: login ${JSON.stringify(username)} refused`, {
-        ...ctx,
-        odoo: { name: 'odoo.exceptions.AccessDenied', message: 'authentication failed' },
-      });
-    }
-    return uid;
-  }
-
-  async call(call: RpcCall, opts?: RequestOptions): Promise<unknown> {
-    const uid = await this.sessionUid(opts);
-    const ctx = this.ctx(OBJECT, call.method, call.model);
-    const args: unknown[] = call.ids ? [call.ids] : [];
-    for (const [, v] of call.positional) args.push(v);
-    const kwargs = { ...call.named, context: call.context };
-    const { db, apiKey } = this.s;
-    return this.rpc(
-      OBJECT,
-      'execute_kw',
-      [db, uid, apiKey, call.model, call.method, args, kwargs],
-      ctx,
-      opts,
-    );
-  }
-
-  private sessionUid(opts?: RequestOptions): Promise<number> {
-    return this.uid ?? this.authenticate(opts);
-  }
-
-  private async rpc(
-    path: string,
+  protected async rpc(
+    service: RpcService,
     method: string,
     params: unknown[],
     ctx: OdooErrorContext,
     opts?: RequestOptions,
   ): Promise<XmlRpcValue> {
     const res = await this.send(
-      path,
+      this.pathOf(service),
       {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml; charset=utf-8', Accept: 'text/xml' },
