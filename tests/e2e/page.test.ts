@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalUser } from '../../tools/local-stack/src/auth/index.ts';
+import { BUCKETS, cents } from '../reporting/helpers.ts';
 import {
   collectErrors,
   launchChromium,
@@ -19,17 +20,7 @@ let browser: Browser;
 let context: BrowserContext;
 let companyId: number;
 
-const BUCKETS = [
-  'not_due',
-  'days_1_30',
-  'days_31_60',
-  'days_61_90',
-  'days_91_120',
-  'older',
-  'total',
-];
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000, interval: 100 });
-const cents = (v: unknown) => Math.round(Number(v ?? 0) * 100);
 
 /** Bucket totals of a set of aged rows, in cents. */
 function bucketTotals(rows: readonly Record<string, unknown>[]): Record<string, number> {

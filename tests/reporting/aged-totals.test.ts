@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
-import { cents, companyIds, randomDates, refreshAll } from './helpers.ts';
+import { BUCKETS, cents, companyIds, randomDates, refreshAll } from './helpers.ts';
 
 // reporting.aged_totals / aged_totals_as_of / aged_balance_top (what the page reads) against
 // the sums and order of reporting.aged_balance's rows — and so against the simulator's own
 // computation of Odoo's algorithm, which aged-balance.test.ts compares with aged_balance — for
 // many random as-of dates, both kinds, every company, to the cent.
 type Row = Record<string, unknown>;
-const BUCKETS = [
-  'not_due',
-  'days_1_30',
-  'days_31_60',
-  'days_61_90',
-  'days_91_120',
-  'older',
-  'total',
-] as const;
 
 /** company|partners|buckets in cents, from a totals row. */
 const totalsKey = (t: Row) =>

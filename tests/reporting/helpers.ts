@@ -6,7 +6,8 @@ import type { SyncHarness } from '../sync/harness.ts';
 /** Amount → integer cents (numeric columns arrive as strings). */
 export const cents = (v: unknown): number => Math.round(Number(v ?? 0) * 100);
 
-const BUCKETS = [
+/** The aging columns, in order, total last. */
+export const BUCKETS = [
   'not_due',
   'days_1_30',
   'days_31_60',
