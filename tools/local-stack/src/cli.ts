@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import {
@@ -11,10 +11,11 @@ import {
   stopCluster,
 } from './cluster.ts';
 import { startDemoOdoo } from './demo-odoo.ts';
+import { denoSettings } from './edge-functions.ts';
 import { readEnvFile } from './env-file.ts';
 import { ensureInstalled } from './install.ts';
 import { ANON_KEY, SERVICE_ROLE_KEY } from './keys.ts';
-import { BIN, LOCAL_DIR, ROOT } from './paths.ts';
+import { BIN, FUNCTIONS_DIR, LOCAL_DIR, ROOT } from './paths.ts';
 import { startPlatform } from './platform.ts';
 
 const DB_DIR = join(LOCAL_DIR, 'db');
@@ -146,14 +147,29 @@ Ctrl-C stops everything this command started.`);
 
 function test(args: string[]): number {
   ensureInstalled(log);
+  // Edge Functions are type-checked by Deno itself, each with its own import map.
+  const functions = readdirSync(FUNCTIONS_DIR).filter((f) =>
+    existsSync(join(FUNCTIONS_DIR, f, 'index.ts')),
+  );
   const steps: Array<[string, string[]]> = [
     [join(BIN, 'biome'), ['check', '.']],
     [join(BIN, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+    ...functions.map((f): [string, string[]] => [
+      join(BIN, 'deno'),
+      [
+        'check',
+        '--quiet',
+        '--config',
+        join(FUNCTIONS_DIR, f, 'deno.json'),
+        join(FUNCTIONS_DIR, f, 'index.ts'),
+      ],
+    ]),
     [join(BIN, 'vitest'), ['run', ...args]],
   ];
+  const env = { ...process.env, ...denoSettings() };
   for (const [cmd, argv] of steps) {
     console.error(`\n▶ ${cmd.split('/').pop()} ${argv.join(' ')}`);
-    const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: 'inherit', env });
     if (r.status !== 0) return r.status ?? 1;
   }
   return 0;

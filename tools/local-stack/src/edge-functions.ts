@@ -22,6 +22,15 @@ const NETWORK_ENV = new Set([
   'DENO_CERT',
 ]);
 
+/** How every Deno this project starts is set up: one module cache, the system's CAs too. */
+export function denoSettings(): Record<string, string> {
+  return {
+    DENO_DIR: join(ROOT, '.local', 'deno'),
+    DENO_TLS_CA_STORE: process.env.DENO_TLS_CA_STORE ?? 'mozilla,system',
+    DENO_NO_UPDATE_CHECK: '1',
+  };
+}
+
 export class FunctionBootError extends Error {
   override name = 'FunctionBootError';
 }
@@ -86,10 +95,8 @@ export class EdgeFunctions {
           ([k]) => NETWORK_ENV.has(k.toUpperCase()) && process.env[k] !== undefined,
         ) as [string, string][],
       ),
-      DENO_TLS_CA_STORE: process.env.DENO_TLS_CA_STORE ?? 'mozilla,system',
+      ...denoSettings(),
       LOCAL_FUNCTION_PORT: String(port),
-      DENO_DIR: join(ROOT, '.local', 'deno'), // shared cache of npm: modules across stacks
-      DENO_NO_UPDATE_CHECK: '1',
       NO_COLOR: '1',
     };
     const proc = spawn(join(BIN, 'deno'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
