@@ -110,12 +110,21 @@ async function start(): Promise<void> {
     ? null
     : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
   Object.assign(odooEnv, demo?.env);
-  const platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
-  await writeVaultEntries(dbUrl, platform.url);
-  await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
-  writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url, odooEnv }));
-  // The first sync now, rather than at the next minute's cron tick.
-  await kickSync(dbUrl);
+  let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
+  try {
+    platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
+    await writeVaultEntries(dbUrl, platform.url);
+    await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
+    writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url, odooEnv }));
+    // The first sync now, rather than at the next minute's cron tick.
+    await kickSync(dbUrl);
+  } catch (e) {
+    // Nothing this command started may outlive a failed start.
+    await platform?.close();
+    await demo?.stop();
+    if (!dbWasRunning) stopCluster(DB_DIR);
+    throw e;
+  }
 
   console.log(`
 Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} s)
@@ -135,7 +144,7 @@ Ctrl-C stops everything this command started.`);
     if (stopping) return;
     stopping = true;
     console.error('\nstopping…');
-    await platform.close();
+    await platform?.close();
     await demo?.stop();
     if (!dbWasRunning) stopCluster(DB_DIR);
     if (existsSync(STACK_FILE)) unlinkSync(STACK_FILE);
