@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { destroyCluster, startCluster, stopCluster } from '../../tools/local-stack/src/cluster.ts';
@@ -27,9 +27,11 @@ function sweepAbandonedClusters(): void {
   for (const name of readdirSync(LOCAL_DIR)) {
     if (!name.startsWith('test-')) continue;
     const owner = join(LOCAL_DIR, name, 'owner.pid');
-    // A cluster still being created has no owner file yet: leave it to its creator.
-    if (!existsSync(owner)) continue;
-    if (alive(Number(readFileSync(owner, 'utf8')))) continue;
+    // A cluster still being created has no owner file yet: leave it to its creator, unless it
+    // has been ownerless for longer than any creation takes.
+    if (!existsSync(owner)) {
+      if (Date.now() - statSync(join(LOCAL_DIR, name)).mtimeMs < 10 * 60_000) continue;
+    } else if (alive(Number(readFileSync(owner, 'utf8')))) continue;
     stopCluster(join(LOCAL_DIR, name, 'db')); // a CLI test's stack keeps its cluster in db/
     destroyCluster(join(LOCAL_DIR, name));
   }
