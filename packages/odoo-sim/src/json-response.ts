@@ -1,5 +1,5 @@
 import { pythonFloat } from './python-float.ts';
-import { type OdooValue, type PageField, PyFloat, RecordPage } from './values.ts';
+import { LabelCache, type OdooValue, type PageField, PyFloat, RecordPage } from './values.ts';
 
 /**
  * Serializes like Odoo's `json.dumps(data, ensure_ascii=False, default=json_default)`:
@@ -44,7 +44,7 @@ function jsonFloat(x: number): string {
 function encodePage(page: RecordPage): string {
   const fields = page.fields;
   const keys = fields.map((f, j) => `${j ? ', ' : '{'}${JSON.stringify(f.name)}: `);
-  const labels = new Map<string, Map<number, string>>();
+  const labels = new LabelCache((id, label) => `[${id}, ${JSON.stringify(label)}]`);
   const { positions } = page;
   let s = '[';
   for (let i = 0; i < positions.length; i++) {
@@ -56,7 +56,7 @@ function encodePage(page: RecordPage): string {
   return `${s}]`;
 }
 
-function encodeField(f: PageField, pos: number, labels: Map<string, Map<number, string>>): string {
+function encodeField(f: PageField, pos: number, labels: LabelCache): string {
   const v = f.get(pos);
   switch (f.kind) {
     case 'int':
@@ -67,20 +67,9 @@ function encodeField(f: PageField, pos: number, labels: Map<string, Map<number, 
       return v ? 'true' : 'false';
     case 'str':
       return v === false ? 'false' : JSON.stringify(v);
-    case 'm2o': {
+    case 'm2o':
       if (!v) return 'false';
-      let cache = labels.get(f.name);
-      if (!cache) {
-        cache = new Map();
-        labels.set(f.name, cache);
-      }
-      let x = cache.get(v);
-      if (x === undefined) {
-        x = `[${v}, ${JSON.stringify(f.label!(v))}]`;
-        cache.set(v, x);
-      }
-      return x;
-    }
+      return labels.get(f, v as number);
     case 'm2o-id':
       return v ? String(v) : 'false';
     case 'ids':

@@ -85,3 +85,28 @@ export function toPlain(v: unknown): unknown {
   }
   return v;
 }
+
+/**
+ * Per-page memo of many2one renderings by field and id: a page repeats the same few partners,
+ * accounts and journals thousands of times, so each wire encoder renders each pair once.
+ */
+export class LabelCache {
+  private readonly byField = new Map<string, Map<number, string>>();
+
+  /** `render` is the wire form of one [id, label] pair; given once, not per value. */
+  constructor(private readonly render: (id: number, label: string) => string) {}
+
+  get(f: PageField, id: number): string {
+    let cache = this.byField.get(f.name);
+    if (!cache) {
+      cache = new Map();
+      this.byField.set(f.name, cache);
+    }
+    let x = cache.get(id);
+    if (x === undefined) {
+      x = this.render(id, f.label!(id));
+      cache.set(id, x);
+    }
+    return x;
+  }
+}

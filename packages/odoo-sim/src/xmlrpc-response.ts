@@ -1,5 +1,5 @@
 import { pythonFloat } from './python-float.ts';
-import { type OdooValue, type PageField, PyFloat, RecordPage } from './values.ts';
+import { LabelCache, type OdooValue, type PageField, PyFloat, RecordPage } from './values.ts';
 
 /**
  * Encodes results byte-for-byte like Odoo's `OdooMarshaller(allow_none=False)` wrapped by
@@ -73,7 +73,10 @@ function dump(v: OdooValue): string {
 function dumpPage(page: RecordPage): string {
   const fields = page.fields;
   const names = fields.map((f) => `<member>\n<name>${escapeXml(f.name)}</name>\n`);
-  const labels = new Map<string, Map<number, string>>();
+  const labels = new LabelCache(
+    (id, label) =>
+      `<value><array><data>\n<value><int>${id}</int></value>\n<value><string>${escapeXml(label)}</string></value>\n</data></array></value>\n`,
+  );
   let s = '<value><array><data>\n';
   const { positions } = page;
   for (let i = 0; i < positions.length; i++) {
@@ -87,7 +90,7 @@ function dumpPage(page: RecordPage): string {
   return `${s}</data></array></value>\n`;
 }
 
-function dumpField(f: PageField, pos: number, labels: Map<string, Map<number, string>>): string {
+function dumpField(f: PageField, pos: number, labels: LabelCache): string {
   const v = f.get(pos);
   switch (f.kind) {
     case 'int':
@@ -100,20 +103,9 @@ function dumpField(f: PageField, pos: number, labels: Map<string, Map<number, st
       return v === false
         ? '<value><boolean>0</boolean></value>\n'
         : `<value><string>${escapeXml(v)}</string></value>\n`;
-    case 'm2o': {
+    case 'm2o':
       if (!v) return '<value><boolean>0</boolean></value>\n';
-      let cache = labels.get(f.name);
-      if (!cache) {
-        cache = new Map();
-        labels.set(f.name, cache);
-      }
-      let x = cache.get(v);
-      if (x === undefined) {
-        x = `<value><array><data>\n<value><int>${v}</int></value>\n<value><string>${escapeXml(f.label!(v))}</string></value>\n</data></array></value>\n`;
-        cache.set(v, x);
-      }
-      return x;
-    }
+      return labels.get(f, v as number);
     case 'm2o-id':
       return v ? `<value><int>${v}</int></value>\n` : '<value><boolean>0</boolean></value>\n';
     case 'ids': {
