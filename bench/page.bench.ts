@@ -4,7 +4,7 @@
 // and "the old way" for comparison — the same aged receivable/payable computed live from Odoo
 // over its JSON-RPC API on every page load. At 1,000,000 journal items (--quick: 50,000).
 import { join } from 'node:path';
-import { type RunningSim, startOdooSim } from '../packages/odoo-sim/src/index.ts';
+import { agingBucket, type RunningSim, startOdooSim } from '../packages/odoo-sim/src/index.ts';
 import { createOdooClient } from '../packages/shared/src/odoo/client.ts';
 import { loadOdooConfig } from '../packages/shared/src/odoo/config.ts';
 import { openSync } from '../packages/shared/src/sync/open-sync.ts';
@@ -76,20 +76,7 @@ async function agingFromOdoo(env: Record<string, string>) {
       const acc = Array.isArray(l.account_id) ? l.account_id[0] : l.account_id;
       const kind = kindOf.get(acc as number) === 'asset_receivable' ? 'receivable' : 'payable';
       const aging = Date.parse(String(l.date_maturity || l.date)) / 86_400_000;
-      const overdue = to - aging;
-      const b =
-        overdue <= 0
-          ? 0
-          : overdue <= 30
-            ? 1
-            : overdue <= 60
-              ? 2
-              : overdue <= 90
-                ? 3
-                : overdue <= 120
-                  ? 4
-                  : 5;
-      totals[kind][b] += Math.round(Number(l.amount_residual) * 100);
+      totals[kind][agingBucket(to - aging)] += Math.round(Number(l.amount_residual) * 100);
     }
     lines += page.length;
     if (page.length < 5000) break;

@@ -21,6 +21,19 @@ export interface AgedRow {
  * with max_date ≤ asOf, bucketed on COALESCE(date_maturity, date); payables negated; groups
  * rounding to zero dropped.
  */
+/**
+ * Odoo's aging bucket for an item `overdueDays` past its due date: 0 not due (due on or after
+ * the as-of date), then 1–30, 31–60, 61–90, 91–120 and older (indices 1–5).
+ */
+export function agingBucket(overdueDays: number): number {
+  if (overdueDays <= 0) return 0;
+  if (overdueDays <= 30) return 1;
+  if (overdueDays <= 60) return 2;
+  if (overdueDays <= 90) return 3;
+  if (overdueDays <= 120) return 4;
+  return 5;
+}
+
 export function agedBalance(
   store: Store,
   asOf: string,
@@ -67,19 +80,7 @@ export function agedBalance(
     const residual =
       Math.round(bal[p] * 100) - (debitSide.get(id) ?? 0) + (creditSide.get(id) ?? 0);
     const aging = mat[p] !== -2147483648 ? mat[p] : date[p];
-    const overdue = to - aging;
-    const b =
-      overdue <= 0
-        ? 0
-        : overdue <= 30
-          ? 1
-          : overdue <= 60
-            ? 2
-            : overdue <= 90
-              ? 3
-              : overdue <= 120
-                ? 4
-                : 5;
+    const b = agingBucket(to - aging);
     const key = `${comp[p]}:${partner[p]}`;
     let g = groups.get(key);
     if (!g) {

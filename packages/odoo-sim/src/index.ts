@@ -5,7 +5,7 @@ import { OdooHttpServer } from './odoo-http-server.ts';
 import { SimControl } from './sim-control.ts';
 import { ADMIN_UID, Store } from './store.ts';
 
-export { type AgedRow, agedBalance } from './aged-balance.ts';
+export { type AgedRow, agedBalance, agingBucket } from './aged-balance.ts';
 export { DEFAULT_CATALOG } from './catalog.ts';
 export type { Fault, FaultKind } from './faults.ts';
 export type { RequestCounts } from './odoo-http-server.ts';
