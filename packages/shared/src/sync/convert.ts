@@ -26,9 +26,8 @@ export function formatOdooDatetime(d: Date): string {
   return d.toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** A page ready for Postgres: the JSON text json_to_recordset reads, plus what the engine needs. */
-export interface EncodedPage {
-  json: string;
+/** What the engine needs of any encoded page, whatever Postgres will read. */
+export interface PageFacts {
   count: number;
   /** Ids in page order (Odoo's `order='id asc'`). */
   ids: number[];
@@ -36,6 +35,12 @@ export interface EncodedPage {
   maxWriteDate: string | null;
   /** Converted rows, only when asked for (dependents read field values of changed rows). */
   rows: Record<string, unknown>[] | null;
+}
+
+/** A page ready for Postgres as the JSON text json_to_recordset reads. */
+export interface JsonPage extends PageFacts {
+  format: 'json';
+  json: string;
 }
 
 // Fused conversion and serialisation: one pass from Odoo's values to JSON text, without
@@ -73,7 +78,7 @@ const ENCODERS: Record<Column['sqlType'], Encoder> = {
   jsonb: orNull((v) => JSON.stringify(v)),
 };
 
-const EXPECTED: Record<Column['sqlType'], string> = {
+export const EXPECTED: Record<Column['sqlType'], string> = {
   bigint: 'an integer or [id, name]',
   'bigint[]': 'a list of ids',
   numeric: 'a number',
@@ -90,7 +95,7 @@ export function encodePage(
   columns: readonly Column[],
   records: readonly Record<string, unknown>[],
   keepRows = false,
-): EncodedPage {
+): JsonPage {
   const keys = columns.map((c, i) => `${i ? ',' : '{'}${JSON.stringify(c.name)}:`);
   const encoders = columns.map((c) => ENCODERS[c.sqlType]);
   const names = columns.map((c) => c.name);
@@ -121,6 +126,7 @@ export function encodePage(
   }
   const json = `[${parts.join(',')}]`;
   return {
+    format: 'json',
     json,
     count: records.length,
     ids,

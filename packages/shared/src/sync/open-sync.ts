@@ -4,6 +4,7 @@ import { loadOdooConfig } from '../odoo/config.ts';
 import { loadSyncConfig, type SyncConfig } from './config.ts';
 import type { OdooReader } from './odoo-reader.ts';
 import { readerFromClient } from './odoo-reader-from-client.ts';
+import { connectNoDelay } from './pg-socket.ts';
 
 export interface SyncResources {
   sql: postgres.Sql;
@@ -23,6 +24,8 @@ export function openSync(
     max: 4,
     onnotice: () => {},
     connection: { application_name: 'odoo-sync' },
+    // Documented ("Custom socket" in its README) but missing from postgres.js' types.
+    ...({ socket: connectNoDelay } as object),
   });
   return {
     sql,

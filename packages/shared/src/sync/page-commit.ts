@@ -1,10 +1,9 @@
 import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
-import type { EncodedPage } from './convert.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
-import { type WriteResult, writePage } from './page-writer.ts';
+import { type EncodedPage, type WriteResult, writePage } from './page-writer.ts';
 
 /**
  * One page in one transaction (DESIGN §4 rule 1): the rows, the queue of dependents to re-read,

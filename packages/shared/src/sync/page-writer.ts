@@ -1,7 +1,11 @@
 import type { TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
-import type { EncodedPage } from './convert.ts';
+import { encodePage, type JsonPage } from './convert.ts';
+import type { CopyPage } from './copy-encoder.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
+
+/** A page as Postgres will read it: JSON for an upsert, or a binary COPY body for new rows. */
+export type EncodedPage = JsonPage | CopyPage;
 
 export interface WriteResult {
   inserted: number;
@@ -11,8 +15,10 @@ export interface WriteResult {
 }
 
 /**
- * Upserts one page in the caller's transaction. Rows whose values equal the stored ones are
- * skipped (no new tuple, no _synced_at bump), so re-reading an overlap window is cheap.
+ * Writes one page in the caller's transaction. A JSON page is upserted: rows whose values equal
+ * the stored ones are skipped (no new tuple, no _synced_at bump), so re-reading an overlap
+ * window is cheap. A COPY page is copied in when the mirror has no row in its id range, and
+ * otherwise upserted like a JSON page.
  */
 export async function writePage(
   tx: TransactionSql,
@@ -22,6 +28,14 @@ export async function writePage(
   opts: { changedIds?: boolean } = {},
 ): Promise<WriteResult> {
   if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [] };
+  if (page.format === 'copy') {
+    const [taken] = await tx.unsafe(
+      `select 1 from ${mirrorTable(table)} where id between $1 and $2 limit 1`,
+      idRange(page.ids),
+    );
+    if (!taken) return copyPage(tx, table, columns, page, opts);
+    page = encodePage(page.model, columns, page.records, page.rows !== null);
+  }
   const names = columns.map((c) => ident(c.name));
   const defs = columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');
   const data = columns.filter((c) => c.name !== 'id').map((c) => ident(c.name));
@@ -59,6 +73,53 @@ export async function writePage(
     changedIds[i] = Number(result[i].id);
   }
   return { inserted, updated: result.length - inserted, changedIds };
+}
+
+function idRange(ids: readonly number[]): [number, number] {
+  let lo = ids[0];
+  let hi = ids[0];
+  for (const id of ids) {
+    if (id < lo) lo = id;
+    else if (id > hi) hi = id;
+  }
+  return [lo, hi];
+}
+
+/** Inserts every row of the page with COPY: the caller has made sure none of its ids exists. */
+async function copyPage(
+  tx: TransactionSql,
+  table: string,
+  columns: readonly Column[],
+  page: CopyPage,
+  opts: { changedIds?: boolean },
+): Promise<WriteResult> {
+  const query = tx.unsafe(
+    `copy ${mirrorTable(table)} (${columns.map((c) => ident(c.name)).join(', ')}) from stdin (format binary)`,
+  );
+  // postgres.js (3.4) loses an error Postgres reports once all data is sent: the stream never
+  // finishes and the error only reaches the query's reject, which it calls after having
+  // resolved the query with the stream. Listen there too, so a failed COPY fails the page.
+  const failed = new Promise<never>((_, reject) => {
+    const q = query as unknown as { reject: (e: unknown) => void };
+    const own = q.reject;
+    q.reject = (e) => {
+      own(e);
+      reject(e);
+    };
+  });
+  failed.catch(() => {});
+  const stream = await query.writable();
+  const done = new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('finish', resolve);
+    stream.end(page.copy);
+  });
+  await Promise.race([done, failed]);
+  return {
+    inserted: page.count,
+    updated: 0,
+    changedIds: opts.changedIds ? [...page.ids] : [],
+  };
 }
 
 /** Deletes ids from the mirror, keeping their last values in the deletion audit. */

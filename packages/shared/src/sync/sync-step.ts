@@ -1,9 +1,10 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
-import { type EncodedPage, encodePage, formatOdooDatetime, parseOdooDatetime } from './convert.ts';
+import { encodePage, formatOdooDatetime, parseOdooDatetime } from './convert.ts';
+import { encodeCopyPage } from './copy-encoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { loadState, type RefetchItem } from './model-state.ts';
 import { commitPage, queueDependents } from './page-commit.ts';
-import { writePage } from './page-writer.ts';
+import { type EncodedPage, writePage } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 const HEADROOM_MS = 3_000;
@@ -82,6 +83,13 @@ export async function snapshot(run: ModelRun): Promise<void> {
     );
     Object.assign(state, await loadState(sql, entry.model));
   }
+  // Pages above the mirror's greatest id go in by COPY: there is nothing there to compare with.
+  // A re-snapshot over rows already mirrored upserts instead, so unchanged rows stay untouched.
+  const [{ top }] = await sql.unsafe<{ top: string }[]>(
+    `select coalesce(max(id), 0) as top from ${mirrorTable(run.table)}`,
+  );
+  const copyAbove = Number(top);
+  const keepRows = entry.dependents.length > 0;
   // Pipelined in three stages: Odoo serves page k+2 and this thread decodes and encodes page
   // k+1 while Postgres commits page k. Commits still happen one at a time, in order, each
   // checking the cursor the previous one left.
@@ -94,8 +102,11 @@ export async function snapshot(run: ModelRun): Promise<void> {
   try {
     while (next) {
       const { records, full } = await next;
-      const page = encodePage(entry.model, run.columns, records);
       const from = cursor;
+      const page =
+        from >= copyAbove
+          ? encodeCopyPage(entry.model, run.columns, records, keepRows)
+          : encodePage(entry.model, run.columns, records, keepRows);
       const last = page.count ? page.ids[page.count - 1] : from;
       const finished = !full;
       cursor = last;
