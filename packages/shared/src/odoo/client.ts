@@ -262,7 +262,8 @@ class Client implements OdooClient {
     opts: CallOptions,
     ids?: number[],
   ): Promise<unknown> {
-    const t = await this.getTransport(opts);
+    // Finding the transport may ask Odoo for its version: not an answer for opts.decodeBody.
+    const t = await this.getTransport({ signal: opts.signal, timeoutMs: opts.timeoutMs });
     const call: RpcCall = {
       model,
       method,

@@ -58,7 +58,8 @@ export abstract class ExecuteKwTransport extends BaseTransport {
   }
 
   async call(call: RpcCall, opts?: RequestOptions): Promise<unknown> {
-    const uid = await (this.uid ?? this.authenticate(opts));
+    const uid = await (this.uid ??
+      this.authenticate(opts && { signal: opts.signal, timeoutMs: opts.timeoutMs }));
     const ctx = this.ctx(this.pathOf('object'), call.method, call.model);
     const args: unknown[] = call.ids ? [call.ids] : [];
     for (const [, v] of call.positional) args.push(v);

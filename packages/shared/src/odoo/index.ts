@@ -28,6 +28,7 @@ export type { OdooGroup, ReadGroupSpec } from './read-group.ts';
 export { redactUrl } from './redact.ts';
 export { isRetriable } from './retry.ts';
 export type { OdooRequestEvent, OdooVersion, RequestOptions } from './transport.ts';
+export { Decoded } from './transport.ts';
 export { XmlRpcDateTime } from './xmlrpc-datetime.ts';
 export {
   decodeXmlRpcCall,

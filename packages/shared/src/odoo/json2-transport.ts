@@ -82,7 +82,7 @@ export class Json2Transport extends BaseTransport {
       opts,
     );
     if (res.status !== 200) throw this.failure(res.status, res.body, res.headers, ctx);
-    return parseJsonBody(res.body, ctx, this.secrets);
+    return opts?.decodeBody?.(res.body, false) ?? parseJsonBody(res.body, ctx, this.secrets);
   }
 
   private failure(

@@ -43,6 +43,8 @@ export class JsonRpcTransport extends ExecuteKwTransport {
     if (res.status !== 200) {
       throw httpStatusError(res.status, parseRetryAfter(res.headers.get('retry-after')), ctx);
     }
+    const decoded = opts?.decodeBody?.(res.body, true);
+    if (decoded) return decoded;
     const doc = parseJsonBody(res.body, ctx, this.secrets);
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       throw new OdooMalformedBodyError('JSON-RPC answer is not an object', ctx);

@@ -33,6 +33,18 @@ export interface RpcCall {
 export interface RequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Tried first on a successful JSON answer (JSON-RPC, JSON-2; XML-RPC ignores it): returns the
+   * call's result in the caller's own form, wrapped in `Decoded`, or undefined to decline — the
+   * body is then decoded as usual, and any fault in it named as usual. `enveloped`: the body is
+   * a JSON-RPC envelope around the result rather than the bare result.
+   */
+  decodeBody?: (body: Uint8Array, enveloped: boolean) => Decoded<unknown> | undefined;
+}
+
+/** A result decodeBody produced, told apart from a decoded JSON value. */
+export class Decoded<T> {
+  constructor(readonly value: T) {}
 }
 
 /** One line of the optional request log; never contains credentials. */

@@ -1,5 +1,6 @@
 import type { OdooClient } from '../odoo/client.ts';
 import type { OdooConfig } from '../odoo/config.ts';
+import { Decoded } from '../odoo/transport.ts';
 import type { OdooFieldInfo } from './columns.ts';
 import type { GroupRow, OdooReader } from './odoo-reader.ts';
 
@@ -25,6 +26,21 @@ export function readerFromClient(
         order,
         context,
       });
+    },
+    async searchReadOrDecode(model, domain, fields, { limit, order, context }, fromBody) {
+      const got: unknown = await client.searchRead(model, domain, {
+        fields,
+        limit: limit || undefined,
+        order,
+        context,
+        decodeBody: (body, enveloped) => {
+          const page = fromBody(body, enveloped);
+          return page === undefined ? undefined : new Decoded(page);
+        },
+      });
+      return got instanceof Decoded
+        ? { decoded: got.value }
+        : { records: got as Record<string, unknown>[] };
     },
     search(model, domain, { order, limit, context }) {
       return client.search(model, domain, { order, limit, context });

@@ -29,6 +29,17 @@ export interface OdooReader {
     /** limit 0 means no limit. */
     opts: { limit: number; order: string; context: OdooCallContext },
   ): Promise<Record<string, unknown>[]>;
+  /**
+   * searchRead, where `fromBody` may take the page straight from the answer's bytes (JSON
+   * transports). When it declines (undefined), or on XML-RPC, the records come decoded.
+   */
+  searchReadOrDecode<T>(
+    model: string,
+    domain: Domain,
+    fields: string[],
+    opts: { limit: number; order: string; context: OdooCallContext },
+    fromBody: (body: Uint8Array, enveloped: boolean) => T | undefined,
+  ): Promise<{ decoded: T } | { records: Record<string, unknown>[] }>;
   search(
     model: string,
     domain: Domain,

@@ -1,7 +1,8 @@
 import type { TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
-import { encodePage, type JsonPage } from './convert.ts';
+import type { JsonPage } from './convert.ts';
 import type { CopyPage } from './copy-encoder.ts';
+import { CursorConflictError } from './errors.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
 
 /** A page as Postgres will read it: JSON for an upsert, or a binary COPY body for new rows. */
@@ -17,8 +18,7 @@ export interface WriteResult {
 /**
  * Writes one page in the caller's transaction. A JSON page is upserted: rows whose values equal
  * the stored ones are skipped (no new tuple, no _synced_at bump), so re-reading an overlap
- * window is cheap. A COPY page is copied in when the mirror has no row in its id range, and
- * otherwise upserted like a JSON page.
+ * window is cheap. A COPY page must land in an id range where the mirror has no row.
  */
 export async function writePage(
   tx: TransactionSql,
@@ -29,12 +29,20 @@ export async function writePage(
 ): Promise<WriteResult> {
   if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [] };
   if (page.format === 'copy') {
+    const [lo, hi] = idRange(page.ids);
     const [taken] = await tx.unsafe(
       `select 1 from ${mirrorTable(table)} where id between $1 and $2 limit 1`,
-      idRange(page.ids),
+      [lo, hi],
     );
-    if (!taken) return copyPage(tx, table, columns, page, opts);
-    page = encodePage(page.model, columns, page.records, page.rows !== null);
+    if (taken) {
+      // Only another writer could have put rows there since the snapshot looked (the model is
+      // locked against other runs). The next run sees them and upserts this range instead.
+      throw new CursorConflictError(
+        `${page.model}: rows appeared in ids ${lo}..${hi} of a snapshot page; page discarded`,
+        { model: page.model, cursor: lo },
+      );
+    }
+    return copyPage(tx, table, columns, page, opts);
   }
   const names = columns.map((c) => ident(c.name));
   const defs = columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');

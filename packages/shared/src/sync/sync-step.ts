@@ -1,6 +1,7 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
 import { encodePage, formatOdooDatetime, parseOdooDatetime } from './convert.ts';
-import { encodeCopyPage } from './copy-encoder.ts';
+import { type CopyPage, encodeCopyPage } from './copy-encoder.ts';
+import { transcodeSearchRead } from './copy-transcoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { loadState, type RefetchItem } from './model-state.ts';
 import { commitPage, queueDependents } from './page-commit.ts';
@@ -12,36 +13,60 @@ const HEADROOM_MS = 3_000;
 /** Raised inside a request to leave the retry loop and ask again with a smaller page. */
 class PageTooBig extends Error {}
 
+type Fetched =
+  | { records: Record<string, unknown>[]; page?: undefined; full: boolean }
+  | { records?: undefined; page: CopyPage; full: boolean };
+
 /**
- * Fetches one keyset page. A timeout or an oversized answer halves the page at once (asking
- * the same question again would fail the same way); other transient faults are retried.
+ * Fetches one keyset page: the records, or with `fromBody` possibly the page already encoded
+ * from the answer's bytes. A timeout or an oversized answer halves the page at once (asking the
+ * same question again would fail the same way); other transient faults are retried.
  */
 async function fetchPage(
   run: ModelRun,
   domain: unknown[],
-): Promise<{ records: Record<string, unknown>[]; full: boolean }> {
+): Promise<{ records: Record<string, unknown>[]; full: boolean }>;
+async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+  fromBody?: (body: Uint8Array, enveloped: boolean) => CopyPage | undefined,
+): Promise<Fetched>;
+async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+  fromBody?: (body: Uint8Array, enveloped: boolean) => CopyPage | undefined,
+): Promise<Fetched> {
   for (;;) {
     const limit = run.pageSize.current;
     const t0 = performance.now();
+    const opts = { limit, order: 'id asc', context: run.context };
+    const fields = readFields(run.columns);
     try {
-      const records = await request(run, () =>
-        run.odoo
-          .searchRead(run.entry.model, domain, readFields(run.columns), {
-            limit,
-            order: 'id asc',
-            context: run.context,
-          })
-          .catch((e) => {
-            const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
-            if (tooBig && run.pageSize.shrink()) throw new PageTooBig(e.name);
-            throw e;
-          }),
+      const got: Fetched = await request(run, () =>
+        (fromBody
+          ? run.odoo
+              .searchReadOrDecode(run.entry.model, domain, fields, opts, fromBody)
+              .then((r) =>
+                'decoded' in r
+                  ? { page: r.decoded, full: false }
+                  : { records: r.records, full: false },
+              )
+          : run.odoo
+              .searchRead(run.entry.model, domain, fields, opts)
+              .then((records) => ({ records, full: false }))
+        ).catch((e) => {
+          const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
+          if (tooBig && run.pageSize.shrink()) throw new PageTooBig(e.name);
+          throw e;
+        }),
       );
-      run.pageSize.observe(performance.now() - t0, records.length === limit);
-      run.report.fetched += records.length;
-      run.budget.spend(records.length);
+      const count = got.page ? got.page.count : got.records.length;
+      run.pageSize.observe(performance.now() - t0, count === limit);
+      run.report.fetched += count;
+      run.budget.spend(count);
       // Whether the page was full is judged against the limit asked, not the adapted size.
-      return { records, full: records.length === limit };
+      got.full = count === limit;
+      return got;
     } catch (e) {
       if (!(e instanceof PageTooBig)) throw e;
       run.log?.(`[${run.entry.model}] ${e.message}; page size → ${run.pageSize.current}`);
@@ -90,10 +115,17 @@ export async function snapshot(run: ModelRun): Promise<void> {
   );
   const copyAbove = Number(top);
   const keepRows = entry.dependents.length > 0;
-  // Pipelined in three stages: Odoo serves page k+2 and this thread decodes and encodes page
-  // k+1 while Postgres commits page k. Commits still happen one at a time, in order, each
-  // checking the cursor the previous one left.
-  const pageAfter = (id: number) => fetchPage(run, [...entry.domain, ['id', '>', id]]);
+  // Such pages are taken straight from Odoo's JSON when the transcoder can (no dependents
+  // to tell: they need the rows' values).
+  const transcode = keepRows
+    ? undefined
+    : (body: Uint8Array, enveloped: boolean) =>
+        transcodeSearchRead(entry.model, run.columns, body, enveloped);
+  // Pipelined in three stages: Odoo serves page k+2 while this thread encodes page k+1 and
+  // Postgres commits page k. Commits still happen one at a time, in order, each checking the
+  // cursor the previous one left.
+  const pageAfter = (id: number) =>
+    fetchPage(run, [...entry.domain, ['id', '>', id]], id >= copyAbove ? transcode : undefined);
   let next: ReturnType<typeof fetchPage> | null = run.budget.allows(HEADROOM_MS)
     ? pageAfter(state.snapshotCursor)
     : null;
@@ -101,17 +133,23 @@ export async function snapshot(run: ModelRun): Promise<void> {
   let cursor = state.snapshotCursor;
   try {
     while (next) {
-      const { records, full } = await next;
+      const got = await next;
       const from = cursor;
-      const page =
-        from >= copyAbove
-          ? encodeCopyPage(entry.model, run.columns, records, keepRows)
-          : encodePage(entry.model, run.columns, records, keepRows);
-      const last = page.count ? page.ids[page.count - 1] : from;
-      const finished = !full;
-      cursor = last;
+      const finished = !got.full;
+      // Ask for the next page before encoding this one: Odoo serves it meanwhile. An id that is
+      // not an integer fails the encoding below, and that request's answer is then dropped.
+      const { records } = got;
+      const count = records ? records.length : got.page.count;
+      const last =
+        count === 0 ? from : records ? (records[count - 1].id as number) : got.page.ids[count - 1];
       next = !finished && run.budget.allows(HEADROOM_MS) ? pageAfter(last) : null;
       next?.catch(() => {}); // observed on the next turn, or dropped if a commit fails first
+      const page: EncodedPage = !records
+        ? got.page
+        : from >= copyAbove
+          ? encodeCopyPage(entry.model, run.columns, records, keepRows)
+          : encodePage(entry.model, run.columns, records, keepRows);
+      cursor = last;
       if (inFlight) await inFlight;
       inFlight = commitSnapshotPage(run, page, from, last, finished).then((written) => {
         tally(run, page.count, written);
