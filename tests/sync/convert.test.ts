@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { planColumns } from '../../packages/shared/src/sync/columns.ts';
 import { convertPage, encodePage } from '../../packages/shared/src/sync/convert.ts';
+import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { MalformedRecordError } from '../../packages/shared/src/sync/errors.ts';
 
 const col = (name: string, sqlType: Column['sqlType'], odooType = 'x'): Column => ({
@@ -114,11 +115,16 @@ describe('Odoo values → mirror rows', () => {
     [{ id: 1, reconciled: 'yes' }, /field reconciled: expected a boolean/],
     [{ id: 1, tag_ids: [1, 'x'] }, /field tag_ids: expected a list of ids/],
     [{ name: 'no id' }, /m: a record without an integer id/],
+    [{ id: 1, date: '2023-02-29' }, /field date: expected a date YYYY-MM-DD, got "2023-02-29"/],
+    [{ id: 1, write_date: '2026-02-28 24:00:00' }, /field write_date: expected a UTC datetime/],
   ])('rejects the whole page for a malformed record %j', (record, message) => {
-    expect(() => encodePage('m', COLUMNS, [{ id: 9 }, record as never])).toThrow(
-      MalformedRecordError,
-    );
-    expect(() => encodePage('m', COLUMNS, [record as never])).toThrow(message);
+    // Both encodings (JSON for upserts, binary COPY for snapshot pages) judge alike.
+    for (const encode of [encodePage, encodeCopyPage]) {
+      expect(() => encode('m', COLUMNS, [{ id: 9 }, record as never])).toThrow(
+        MalformedRecordError,
+      );
+      expect(() => encode('m', COLUMNS, [record as never])).toThrow(message);
+    }
   });
 });
 

@@ -1,11 +1,10 @@
 import type { Column } from './columns.ts';
+import { odooDateDays, odooDatetimeMicros } from './copy-format.ts';
 import { MalformedRecordError } from './errors.ts';
 
 // Odoo's wire values → the JSON json_to_recordset turns into each column's type. Numbers stay
 // JSON numbers: their text is the shortest round-trip decimal of the double, which Postgres
 // parses into numeric exactly — no float arithmetic on money.
-const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Odoo records as mirror rows (many2one → id, False → null, datetimes in UTC). */
 export function convertPage(
@@ -68,10 +67,15 @@ const ENCODERS: Record<Column['sqlType'], Encoder> = {
         : undefined,
   numeric: orNull((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined)),
   text: orNull((v) => (typeof v === 'string' ? JSON.stringify(v) : undefined)),
-  date: orNull((v) => (typeof v === 'string' && DATE.test(v) ? `"${v}"` : undefined)),
+  // Checked as the binary COPY encoding checks them: real dates and times only.
+  date: orNull((v) =>
+    typeof v === 'string' && !Number.isNaN(odooDateDays(v)) ? `"${v}"` : undefined,
+  ),
   // Odoo's datetimes are UTC without a zone; say so, whatever the session's TimeZone.
   timestamptz: orNull((v) =>
-    typeof v === 'string' && DATETIME.test(v) ? `"${v.replace(' ', 'T')}Z"` : undefined,
+    typeof v === 'string' && !Number.isNaN(odooDatetimeMicros(v))
+      ? `"${v.replace(' ', 'T')}Z"`
+      : undefined,
   ),
   boolean: (v) =>
     typeof v === 'boolean' ? String(v) : v === null || v === undefined ? 'null' : undefined,

@@ -1,6 +1,6 @@
 import type { Column, SqlType } from './columns.ts';
 import { convertPage, EXPECTED, type PageFacts } from './convert.ts';
-import { CopyOut, pgDays, pgMicros, writeDouble } from './copy-format.ts';
+import { CopyOut, odooDateDays, odooDatetimeMicros, writeDouble } from './copy-format.ts';
 import { MalformedRecordError } from './errors.ts';
 
 // Odoo records as the body of `COPY … FROM STDIN (FORMAT binary)`. Postgres then reads each
@@ -17,14 +17,6 @@ export interface CopyPage extends PageFacts {
 
 /** Odoo sends False for an empty value of any type but boolean. */
 const empty = (v: unknown) => v === false || v === null || v === undefined;
-
-// Date and datetime texts are copied here to be read as bytes, like the JSON transcoder does.
-const scratch = new Uint8Array(32);
-function ascii(s: string): number {
-  const n = Math.min(s.length, scratch.length);
-  for (let i = 0; i < n; i++) scratch[i] = s.charCodeAt(i);
-  return s.length;
-}
 
 /** Writes one value (length word included); false when the value does not fit the column. */
 type Writer = (out: CopyOut, v: unknown) => boolean;
@@ -59,7 +51,7 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   date: (out, v) => {
     if (empty(v)) return out.nul();
-    const days = typeof v === 'string' && ascii(v) === 10 ? pgDays(scratch, 0) : Number.NaN;
+    const days = typeof v === 'string' ? odooDateDays(v) : Number.NaN;
     if (Number.isNaN(days)) return false;
     out.room(8);
     out.i32(4);
@@ -68,8 +60,7 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   timestamptz: (out, v) => {
     if (empty(v)) return out.nul();
-    const len = typeof v === 'string' ? ascii(v) : 0;
-    const us = len <= scratch.length ? pgMicros(scratch, 0, len) : Number.NaN;
+    const us = typeof v === 'string' ? odooDatetimeMicros(v) : Number.NaN;
     if (Number.isNaN(us)) return false;
     out.int8(us);
     return true;

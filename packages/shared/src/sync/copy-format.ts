@@ -15,7 +15,7 @@ export class CopyOut {
   bytes: Uint8Array;
   pos = 0;
   constructor(size: number) {
-    this.bytes = new Uint8Array(size > 64 ? size : 64); // NaN too
+    this.bytes = new Uint8Array(Math.max(64, size || 0)); // NaN too
     for (const b of SIGNATURE) this.bytes[this.pos++] = b;
     this.i32(0); // flags
     this.i32(0); // header extension length
@@ -252,4 +252,23 @@ export function pgMicros(b: ArrayLike<number>, at: number, len: number): number 
     micros = Math.round((frac / scale) * 1e6); // Postgres rounds to microseconds too
   }
   return ((days * 24 + h) * 60 + mi) * 60_000_000 + sec * 1_000_000 + micros;
+}
+
+// Strings are copied here to be read as bytes, by the same code that reads JSON bytes.
+const scratch = new Uint8Array(32);
+function toScratch(s: string): number {
+  if (s.length > scratch.length) return -1;
+  for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
+  return s.length;
+}
+
+/** Odoo's 'YYYY-MM-DD' as days since Postgres' epoch, or NaN when it is not a real date. */
+export function odooDateDays(s: string): number {
+  return toScratch(s) === 10 ? pgDays(scratch, 0) : Number.NaN;
+}
+
+/** Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) as microseconds since Postgres' epoch, or NaN. */
+export function odooDatetimeMicros(s: string): number {
+  const len = toScratch(s);
+  return len < 0 ? Number.NaN : pgMicros(scratch, 0, len);
 }

@@ -106,8 +106,10 @@ class Parser {
     let n = 0;
     while (b[p] >= 0x30 && b[p] <= 0x39) n = n * 10 + (b[p++] - 0x30);
     const len = p - start;
-    // Fractions, exponents, leading zeros and more than 15 digits are left to the slow path.
-    if (len === 0 || len > 15 || (len > 1 && b[start] === 0x30)) throw DECLINE;
+    // Fractions, exponents, leading zeros and integers beyond 2^53 are left to the slow path.
+    if (len === 0 || len > 16 || (len > 1 && b[start] === 0x30) || !Number.isSafeInteger(n)) {
+      throw DECLINE;
+    }
     const c = b[p];
     if (c === 0x2e || c === 0x65 || c === 0x45) throw DECLINE;
     this.p = p;
