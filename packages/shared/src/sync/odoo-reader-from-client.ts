@@ -28,6 +28,7 @@ export function readerFromClient(
       });
     },
     async searchReadOrDecode(model, domain, fields, { limit, order, context }, fromBody) {
+      let declined = false;
       const got: unknown = await client.searchRead(model, domain, {
         fields,
         limit: limit || undefined,
@@ -35,12 +36,13 @@ export function readerFromClient(
         context,
         decodeBody: (body, enveloped) => {
           const page = fromBody(body, enveloped);
-          return page === undefined ? undefined : new Decoded(page);
+          declined = page === undefined;
+          return declined ? undefined : new Decoded(page);
         },
       });
       return got instanceof Decoded
         ? { decoded: got.value }
-        : { records: got as Record<string, unknown>[] };
+        : { records: got as Record<string, unknown>[], declined };
     },
     search(model, domain, { order, limit, context }) {
       return client.search(model, domain, { order, limit, context });

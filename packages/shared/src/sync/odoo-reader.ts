@@ -31,7 +31,8 @@ export interface OdooReader {
   ): Promise<Record<string, unknown>[]>;
   /**
    * searchRead, where `fromBody` may take the page straight from the answer's bytes (JSON
-   * transports). When it declines (undefined), or on XML-RPC, the records come decoded.
+   * transports). When it declines (undefined: `declined`), or on XML-RPC, the records come
+   * decoded.
    */
   searchReadOrDecode<T>(
     model: string,
@@ -39,7 +40,7 @@ export interface OdooReader {
     fields: string[],
     opts: { limit: number; order: string; context: OdooCallContext },
     fromBody: (body: Uint8Array, enveloped: boolean) => T | undefined,
-  ): Promise<{ decoded: T } | { records: Record<string, unknown>[] }>;
+  ): Promise<{ decoded: T } | { records: Record<string, unknown>[]; declined: boolean }>;
   search(
     model: string,
     domain: Domain,

@@ -14,8 +14,8 @@ const HEADROOM_MS = 3_000;
 class PageTooBig extends Error {}
 
 type Fetched =
-  | { records: Record<string, unknown>[]; page?: undefined; full: boolean }
-  | { records?: undefined; page: CopyPage; full: boolean };
+  | { records: Record<string, unknown>[]; page?: undefined; full: boolean; declined?: boolean }
+  | { records?: undefined; page: CopyPage; full: boolean; declined?: undefined };
 
 /**
  * Fetches one keyset page: the records, or with `fromBody` possibly the page already encoded
@@ -49,11 +49,11 @@ async function fetchPage(
               .then((r) =>
                 'decoded' in r
                   ? { page: r.decoded, full: false }
-                  : { records: r.records, full: false },
+                  : { records: r.records, declined: r.declined, full: false },
               )
           : run.odoo
               .searchRead(run.entry.model, domain, fields, opts)
-              .then((records) => ({ records, full: false }))
+              .then((records): Fetched => ({ records, full: false }))
         ).catch((e) => {
           const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
           if (tooBig && run.pageSize.shrink()) throw new PageTooBig(e.name);
@@ -131,6 +131,7 @@ export async function snapshot(run: ModelRun): Promise<void> {
     : null;
   let inFlight: Promise<void> | null = null;
   let cursor = state.snapshotCursor;
+  let declined = false;
   try {
     while (next) {
       const got = await next;
@@ -144,6 +145,12 @@ export async function snapshot(run: ModelRun): Promise<void> {
         count === 0 ? from : records ? (records[count - 1].id as number) : got.page.ids[count - 1];
       next = !finished && run.budget.allows(HEADROOM_MS) ? pageAfter(last) : null;
       next?.catch(() => {}); // observed on the next turn, or dropped if a commit fails first
+      if (got.declined && !declined) {
+        declined = true; // said once: every page is likely to look the same
+        run.log?.(
+          `[${entry.model}] Odoo's answer is not in the shape the fast path takes; decoding it instead (slower)`,
+        );
+      }
       const page: EncodedPage = !records
         ? got.page
         : from >= copyAbove
