@@ -33,6 +33,7 @@ export interface SyncHarness {
     models?: string[];
     extraEnv?: Record<string, string>;
     maxSlices?: number;
+    log?: (line: string) => void;
   }): Promise<SliceSummary[]>;
   close(): Promise<void>;
 }
@@ -57,12 +58,12 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
     sql,
     env,
     open: (extraEnv = {}) => openSync({ ...env, ...extraEnv }),
-    async syncToEnd({ mode = 'sync', models, extraEnv, maxSlices = 50 } = {}) {
+    async syncToEnd({ mode = 'sync', models, extraEnv, maxSlices = 50, log } = {}) {
       const res = harness.open(extraEnv);
       const out: SliceSummary[] = [];
       try {
         for (let i = 0; i < maxSlices; i++) {
-          const s = await runSlice({ ...res, mode, models, trigger: 'test' });
+          const s = await runSlice({ ...res, mode, models, trigger: 'test', log });
           out.push(s);
           if (!s.more) break;
         }

@@ -11,7 +11,9 @@ describe.each([
     const h = await startSyncHarness({ odooVersion, seed: 13, scale: 1500 });
     try {
       const extraEnv = { ODOO_PROTOCOL: protocol };
-      await h.syncToEnd({ extraEnv });
+      const log: string[] = [];
+      await h.syncToEnd({ extraEnv, log: (line) => log.push(line) });
+      expect(log.filter((l) => l.includes('fast path'))).toEqual([]); // JSON-2 pages too
       h.sim.control.activity!.step(30);
       await h.syncToEnd({ extraEnv });
       await h.syncToEnd({ mode: 'reconcile', extraEnv });
