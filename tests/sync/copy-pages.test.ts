@@ -272,6 +272,8 @@ describe('binary COPY pages', () => {
     ['a body cut short', bytes(body.slice(0, -5))],
     ['trailing garbage', bytes(`${body} x`)],
     ['an impossible date', bytes(body.replace('2024-02-29', '2023-02-29'))],
+    ['a record without an id value', bytes(body.replace('"id": 1,', '"id": false,'))],
+    ['a malformed number in a skipped member', bytes(body.replace('"id": 3,', '"id": 1.2.3,'))],
     ['an id beyond 2^53', bytes(body.replace('"id": 1,', '"id": 9007199254740993,'))],
   ])('declines %s, leaving it to the usual decoding', (_, b) => {
     expect(transcodeSearchRead('m', COLUMNS, b, true)).toBeUndefined();

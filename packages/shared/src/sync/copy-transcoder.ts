@@ -45,6 +45,15 @@ const T = {
 } as const;
 const TYPE_CODES: Record<SqlType, number> = { ...T, 'bigint[]': T.bigintArray };
 
+interface NumberScan {
+  start: number;
+  end: number;
+  digits: number;
+  exp: number;
+}
+/** Reused by every scanNumber: numbers are read one at a time. */
+const scan: NumberScan = { start: 0, end: 0, digits: 0, exp: 0 };
+
 /** Thrown inside the parser to decline; caught at the top, never escapes. */
 class Decline {}
 const DECLINE = new Decline();
@@ -146,23 +155,53 @@ class Parser {
       }
     }
     if (this.word(TRUE) || this.word(FALSE) || this.word(NULL)) return;
-    if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
-      this.p++;
-      while (this.isNumberByte(b[this.p])) this.p++;
-      return;
-    }
+    if (c === MINUS || (c >= 0x30 && c <= 0x39)) return void this.scanNumber();
     throw DECLINE;
   }
 
-  private isNumberByte(c: number) {
-    return (
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2e ||
-      c === 0x65 ||
-      c === 0x45 ||
-      c === 0x2b ||
-      c === MINUS
-    );
+  /**
+   * Moves p past the JSON number at p, as strictly as JSON.parse reads it. Returns where its
+   * mantissa's digits start and end, how many digits it has and its exponent.
+   */
+  scanNumber(): NumberScan {
+    const b = this.b;
+    let p = this.p;
+    if (b[p] === MINUS) p++;
+    const start = p;
+    let digits = 0;
+    if (b[p] === 0x30) {
+      p++;
+      digits++;
+    } else {
+      while (b[p] >= 0x30 && b[p] <= 0x39) {
+        p++;
+        digits++;
+      }
+      if (digits === 0) throw DECLINE;
+    }
+    if (b[p] === 0x2e) {
+      const f = ++p;
+      while (b[p] >= 0x30 && b[p] <= 0x39) p++;
+      if (p === f) throw DECLINE;
+      digits += p - f;
+    }
+    const end = p;
+    let exp = 0;
+    if (b[p] === 0x65 || b[p] === 0x45) {
+      p++;
+      const sign = b[p] === MINUS ? -1 : 1;
+      if (b[p] === MINUS || b[p] === 0x2b) p++;
+      const e0 = p;
+      while (b[p] >= 0x30 && b[p] <= 0x39 && p - e0 < 6) exp = exp * 10 + (b[p++] - 0x30);
+      if (p === e0 || (b[p] >= 0x30 && b[p] <= 0x39)) throw DECLINE;
+      exp *= sign;
+    }
+    this.p = p;
+    scan.start = start;
+    scan.end = end;
+    scan.digits = digits;
+    scan.exp = exp;
+    return scan;
   }
 
   /** Skips the string at p, checking what JSON.parse of a fatal-decoded body would reject. */
@@ -289,6 +328,12 @@ class Parser {
     const c = b[this.p];
     switch (type) {
       case T.bigint: {
+        if (column === 0) {
+          // The id: a plain integer, or the slow path names the record without one.
+          const id = this.int();
+          this.ids.push(id);
+          return void out.int8(id);
+        }
         if (this.empty()) return void out.nul();
         let n: number;
         if (c === OPEN_ARRAY) {
@@ -304,7 +349,6 @@ class Parser {
             this.skip();
           }
         } else n = this.int();
-        if (column === 0) this.ids.push(n);
         return void out.int8(n);
       }
       case T.numeric: {
@@ -378,47 +422,16 @@ class Parser {
   /** A JSON number as numeric, exactly as writeDouble writes the double JSON.parse makes of it. */
   number() {
     const b = this.b;
-    let p = this.p;
-    const negative = b[p] === MINUS;
-    if (negative) p++;
-    const start = p;
-    let digits = 0;
-    if (b[p] === 0x30) {
-      p++;
-      digits++;
-    } else {
-      while (b[p] >= 0x30 && b[p] <= 0x39) {
-        p++;
-        digits++;
-      }
-      if (digits === 0) throw DECLINE;
-    }
-    if (b[p] === 0x2e) {
-      const f = ++p;
-      while (b[p] >= 0x30 && b[p] <= 0x39) p++;
-      if (p === f) throw DECLINE;
-      digits += p - f;
-    }
-    const end = p;
-    let exp = 0;
-    if (b[p] === 0x65 || b[p] === 0x45) {
-      p++;
-      const sign = b[p] === MINUS ? -1 : 1;
-      if (b[p] === MINUS || b[p] === 0x2b) p++;
-      const e0 = p;
-      while (b[p] >= 0x30 && b[p] <= 0x39 && p - e0 < 6) exp = exp * 10 + (b[p++] - 0x30);
-      if (p === e0 || (b[p] >= 0x30 && b[p] <= 0x39)) throw DECLINE;
-      exp *= sign;
-    }
     const from = this.p;
-    this.p = p;
+    const negative = b[from] === MINUS;
+    const { start, end, digits, exp } = this.scanNumber();
     // Up to 15 significant digits a decimal is the shortest text of the double nearest to it,
     // so its digits are the ones JSON.parse + String give: they are used as they are. Longer
-    // ones, and extreme exponents, go through the double like on the slow path.
-    if (digits <= 15 && exp < 300 && exp > -300) {
+    // ones, and exponents near the double's range, go through the double like on the slow path.
+    if (digits <= 15 && exp < 280 && exp > -280) {
       if (writeDecimal(this.out, negative, b, start, end, exp)) return;
     }
-    const v = Number(String.fromCharCode(...b.subarray(from, p)));
+    const v = Number(String.fromCharCode(...b.subarray(from, this.p)));
     if (!Number.isFinite(v)) throw DECLINE;
     writeDouble(this.out, v);
   }
@@ -589,8 +602,8 @@ function records(parser: Parser, columns: readonly Column[]) {
         parser.ws();
         if (!parser.word(keys[c])) throw DECLINE;
         parser.expect(COLON);
-        parser.ws();
       }
+      parser.ws();
       parser.value(types[c], c);
     }
     parser.expect(CLOSE_OBJECT);
