@@ -15,6 +15,19 @@ export interface SyncConfig {
   maxRequestsPerSecond: number;
   /** How long a model's fields_get stays trusted (SYNC_SCHEMA_TTL_MINUTES, 60). */
   schemaTtlMinutes: number;
+  /**
+   * Snapshot pages go in by binary COPY (SYNC_COPY, on). Off: they are upserted like any other
+   * page (about half as fast), for a connection that cannot COPY, such as some poolers.
+   */
+  copy: boolean;
+}
+
+function flag(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new SyncConfigError(`${name} must be on or off, got "${env[name]}"`);
 }
 
 function num(
@@ -42,5 +55,6 @@ export function loadSyncConfig(env: Record<string, string | undefined>): SyncCon
     sliceRecords: num(env, 'SYNC_SLICE_RECORDS', 60_000, 1),
     maxRequestsPerSecond: num(env, 'SYNC_MAX_RPS', 10),
     schemaTtlMinutes: num(env, 'SYNC_SCHEMA_TTL_MINUTES', 60),
+    copy: flag(env, 'SYNC_COPY', true),
   };
 }

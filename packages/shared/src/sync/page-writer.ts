@@ -2,7 +2,7 @@ import type { TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
 import type { JsonPage } from './convert.ts';
 import type { CopyPage } from './copy-encoder.ts';
-import { CursorConflictError } from './errors.ts';
+import { CursorConflictError, SyncError } from './errors.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
 
 /** A page as Postgres will read it: JSON for an upsert, or a binary COPY body for new rows. */
@@ -122,7 +122,19 @@ async function copyPage(
     stream.once('finish', resolve);
     stream.end(page.copy);
   });
-  await Promise.race([done, failed]);
+  try {
+    await Promise.race([done, failed]);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    // A refused value or key would be refused by an upsert too; anything else Postgres (or a
+    // pooler in front of it) says about a COPY is about the COPY.
+    if ((e as Error).name !== 'PostgresError' || /^2[23]/.test(String(code))) throw e;
+    throw new SyncError(
+      `${page.model}: COPY into ${mirrorTable(table)} failed: ${(e as Error).message}; ` +
+        'a connection that cannot COPY (some poolers) needs SYNC_COPY=off',
+      { model: page.model, cause: e },
+    );
+  }
   return {
     inserted: page.count,
     updated: 0,

@@ -113,7 +113,7 @@ export async function snapshot(run: ModelRun): Promise<void> {
   const [{ top }] = await sql.unsafe<{ top: string }[]>(
     `select coalesce(max(id), 0) as top from ${mirrorTable(run.table)}`,
   );
-  const copyAbove = Number(top);
+  const copyAbove = run.config.copy ? Number(top) : Number.POSITIVE_INFINITY;
   const keepRows = entry.dependents.length > 0;
   // Such pages are taken straight from Odoo's JSON when the transcoder can (no dependents
   // to tell: they need the rows' values).
