@@ -1,0 +1,67 @@
+import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
+import type { CopyPage } from './copy-encoder.ts';
+import { type ModelRun, readFields, request } from './engine-context.ts';
+
+/** Raised inside a request to leave the retry loop and ask again with a smaller page. */
+class PageTooBig extends Error {}
+
+export type Fetched =
+  | { records: Record<string, unknown>[]; page?: undefined; full: boolean; declined?: boolean }
+  | { records?: undefined; page: CopyPage; full: boolean; declined?: undefined };
+
+/**
+ * Fetches one keyset page: the records, or with `fromBody` possibly the page already encoded
+ * from the answer's bytes. A timeout or an oversized answer halves the page at once (asking the
+ * same question again would fail the same way); other transient faults are retried.
+ */
+export async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+): Promise<{ records: Record<string, unknown>[]; full: boolean }>;
+export async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+  fromBody?: (body: Uint8Array, enveloped: boolean) => CopyPage | undefined,
+): Promise<Fetched>;
+export async function fetchPage(
+  run: ModelRun,
+  domain: unknown[],
+  fromBody?: (body: Uint8Array, enveloped: boolean) => CopyPage | undefined,
+): Promise<Fetched> {
+  for (;;) {
+    const limit = run.pageSize.current;
+    const t0 = performance.now();
+    const opts = { limit, order: 'id asc', context: run.context };
+    const fields = readFields(run.columns);
+    try {
+      const got: Fetched = await request(run, () =>
+        (fromBody
+          ? run.odoo
+              .searchReadOrDecode(run.entry.model, domain, fields, opts, fromBody)
+              .then((r) =>
+                'decoded' in r
+                  ? { page: r.decoded, full: false }
+                  : { records: r.records, declined: r.declined, full: false },
+              )
+          : run.odoo
+              .searchRead(run.entry.model, domain, fields, opts)
+              .then((records): Fetched => ({ records, full: false }))
+        ).catch((e) => {
+          const tooBig = e instanceof OdooTimeoutError || e instanceof OdooResponseTooLargeError;
+          if (tooBig && run.pageSize.shrink()) throw new PageTooBig(e.name);
+          throw e;
+        }),
+      );
+      const count = got.page ? got.page.count : got.records.length;
+      run.pageSize.observe(performance.now() - t0, count === limit);
+      run.report.fetched += count;
+      run.budget.spend(count);
+      // Whether the page was full is judged against the limit asked, not the adapted size.
+      got.full = count === limit;
+      return got;
+    } catch (e) {
+      if (!(e instanceof PageTooBig)) throw e;
+      run.log?.(`[${run.entry.model}] ${e.message}; page size → ${run.pageSize.current}`);
+    }
+  }
+}
