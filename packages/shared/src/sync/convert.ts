@@ -82,7 +82,7 @@ const ENCODERS: Record<Column['sqlType'], Encoder> = {
   jsonb: orNull((v) => JSON.stringify(v)),
 };
 
-export const EXPECTED: Record<Column['sqlType'], string> = {
+const EXPECTED: Record<Column['sqlType'], string> = {
   bigint: 'an integer or [id, name]',
   'bigint[]': 'a list of ids',
   numeric: 'a number',
@@ -92,6 +92,29 @@ export const EXPECTED: Record<Column['sqlType'], string> = {
   boolean: 'a boolean',
   jsonb: 'JSON',
 };
+
+/** The record's id; a page with a record that has none (or not an integer) is rejected. */
+export function recordId(model: string, rec: unknown): number {
+  const id = (rec as { id?: unknown } | null)?.id;
+  if (typeof rec !== 'object' || rec === null || !Number.isInteger(id)) {
+    throw new MalformedRecordError(`${model}: a record without an integer id`, { model });
+  }
+  return id as number;
+}
+
+/** The error for a value that does not fit its column, naming the record and the field. */
+export function badValue(model: string, id: number, column: Column, v: unknown) {
+  return new MalformedRecordError(
+    `${model} id ${id}, field ${column.name}: expected ${EXPECTED[column.sqlType]}, got ${JSON.stringify(v)?.slice(0, 80)}`,
+    { model },
+  );
+}
+
+/** The later of `max` and the record's write_date, compared as Odoo's UTC texts. */
+export function laterWriteDate(max: string | null, rec: Record<string, unknown>): string | null {
+  const w = rec.write_date;
+  return typeof w === 'string' && (max === null || w > max) ? w : max;
+}
 
 /** Encodes one page of Odoo records for `columns`; any bad value rejects the whole page. */
 export function encodePage(
@@ -108,25 +131,17 @@ export function encodePage(
   let maxWriteDate: string | null = null;
   for (let r = 0; r < records.length; r++) {
     const rec = records[r];
-    if (typeof rec !== 'object' || rec === null || !Number.isInteger(rec.id)) {
-      throw new MalformedRecordError(`${model}: a record without an integer id`, { model });
-    }
+    const id = recordId(model, rec);
     let s = '';
     for (let c = 0; c < names.length; c++) {
       const v = rec[names[c]];
       const out = encoders[c](v);
-      if (out === undefined) {
-        throw new MalformedRecordError(
-          `${model} id ${rec.id}, field ${names[c]}: expected ${EXPECTED[columns[c].sqlType]}, got ${JSON.stringify(v)?.slice(0, 80)}`,
-          { model },
-        );
-      }
+      if (out === undefined) throw badValue(model, id, columns[c], v);
       s += keys[c] + out;
     }
     parts[r] = `${s}}`;
-    ids[r] = rec.id as number;
-    const w = rec.write_date;
-    if (typeof w === 'string' && (maxWriteDate === null || w > maxWriteDate)) maxWriteDate = w;
+    ids[r] = id;
+    maxWriteDate = laterWriteDate(maxWriteDate, rec);
   }
   const json = `[${parts.join(',')}]`;
   return {

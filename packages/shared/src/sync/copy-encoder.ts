@@ -1,7 +1,6 @@
 import type { Column, SqlType } from './columns.ts';
-import { convertPage, EXPECTED, type PageFacts } from './convert.ts';
+import { badValue, convertPage, laterWriteDate, type PageFacts, recordId } from './convert.ts';
 import { CopyOut, odooDateDays, odooDatetimeMicros, writeDouble } from './copy-format.ts';
-import { MalformedRecordError } from './errors.ts';
 
 // Odoo records as the body of `COPY … FROM STDIN (FORMAT binary)`. Postgres then reads each
 // value with its type's binary receive function instead of parsing text or JSON: at 1,000,000
@@ -94,23 +93,15 @@ export function encodeCopyPage(
   let maxWriteDate: string | null = null;
   for (let r = 0; r < records.length; r++) {
     const rec = records[r];
-    if (typeof rec !== 'object' || rec === null || !Number.isInteger(rec.id)) {
-      throw new MalformedRecordError(`${model}: a record without an integer id`, { model });
-    }
+    const id = recordId(model, rec);
     out.room(2);
     out.i16(names.length);
     for (let c = 0; c < names.length; c++) {
       const v = rec[names[c]];
-      if (!writers[c](out, v)) {
-        throw new MalformedRecordError(
-          `${model} id ${rec.id}, field ${names[c]}: expected ${EXPECTED[columns[c].sqlType]}, got ${JSON.stringify(v)?.slice(0, 80)}`,
-          { model },
-        );
-      }
+      if (!writers[c](out, v)) throw badValue(model, id, columns[c], v);
     }
-    ids[r] = rec.id as number;
-    const w = rec.write_date;
-    if (typeof w === 'string' && (maxWriteDate === null || w > maxWriteDate)) maxWriteDate = w;
+    ids[r] = id;
+    maxWriteDate = laterWriteDate(maxWriteDate, rec);
   }
   return {
     format: 'copy',
