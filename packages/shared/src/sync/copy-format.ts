@@ -7,7 +7,7 @@ const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0
 const TWO_32 = 4294967296;
 /** Days from 1970-01-01 to 2000-01-01, Postgres' epoch for date and timestamp. */
 const PG_EPOCH_DAYS = 10957;
-export const INT8_OID = 20;
+const INT8_OID = 20;
 const utf8 = new TextEncoder();
 
 /** A growable byte buffer with big-endian writers; bytes are set by hand (faster than DataView). */
@@ -119,7 +119,7 @@ export class CopyOut {
  * leading or trailing zeros), `point` how many of them stand before the decimal point (may be
  * negative or exceed n), `dscale` its displayed fractional digits.
  */
-export function writeNumeric(
+function writeNumeric(
   out: CopyOut,
   negative: boolean,
   digits: Uint8Array,
@@ -166,6 +166,7 @@ export function writeDouble(out: CopyOut, v: number) {
     end = e;
   }
   for (let i = 0; i < end; i++) doubleText[i] = s.charCodeAt(i);
+  // A double's text has at most 21 digits (JavaScript writes 1e21 and up with an exponent).
   writeDecimal(out, v < 0, doubleText, 0, end, exp);
 }
 
