@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../tools/local-stack/src/cluster.ts';
+import { destroyCluster, freePort } from '../../tools/local-stack/src/cluster.ts';
 import { ANON_KEY } from '../../tools/local-stack/src/keys.ts';
 import { ROOT } from '../../tools/local-stack/src/paths.ts';
 
@@ -17,7 +17,7 @@ const run = (...args: string[]) =>
   spawnSync('node', [stackCli, ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 afterAll(() => {
-  run('db', 'down');
+  destroyCluster(join(localDir, 'db')); // as root its data is outside localDir
   rmSync(localDir, { recursive: true, force: true });
 });
 

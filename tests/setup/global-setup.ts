@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { destroyCluster, startCluster, stopCluster } from '../../tools/local-stack/src/cluster.ts';
+import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
+import { sweepOrphanedDataHomes } from '../../tools/local-stack/src/cluster-home.ts';
 import { ensureInstalled } from '../../tools/local-stack/src/install.ts';
 import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
 
@@ -32,7 +33,7 @@ function sweepAbandonedClusters(): void {
     if (!existsSync(owner)) {
       if (Date.now() - statSync(join(LOCAL_DIR, name)).mtimeMs < 10 * 60_000) continue;
     } else if (alive(Number(readFileSync(owner, 'utf8')))) continue;
-    stopCluster(join(LOCAL_DIR, name, 'db')); // a CLI test's stack keeps its cluster in db/
+    destroyCluster(join(LOCAL_DIR, name, 'db')); // a CLI test's stack keeps its cluster in db/
     destroyCluster(join(LOCAL_DIR, name));
   }
 }
@@ -40,6 +41,8 @@ function sweepAbandonedClusters(): void {
 export default async function setup(project: TestProject) {
   ensureInstalled();
   sweepAbandonedClusters();
+  // Data kept outside the checkout (as root) whose cluster folder is gone: a deleted clone.
+  sweepOrphanedDataHomes();
   // Its own cluster on a free port, so tests run beside `npm start` without touching it.
   const dir = join(LOCAL_DIR, `test-${process.pid}`);
   const cluster = await startCluster(dir);

@@ -12,6 +12,7 @@ export interface SyncHealthRow {
   verification_ok?: boolean | null;
   last_error_at?: string | null;
   phase?: string | null;
+  snapshot_total?: number | string | null;
 }
 
 export interface FreshnessRow {
@@ -94,4 +95,45 @@ export function describeAge(seconds: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h} hours`;
   return `${Math.floor(h / 24)} days`;
+}
+
+/** How far the first copy of the books is: until every model has completed one sync pass. */
+export interface FirstCopy {
+  done: boolean;
+  /** Records copied over records to copy (Odoo's counts when each model's copy began), 0..100. */
+  percent: number;
+  records: number;
+  total: number;
+  /** Models still in their first copy. */
+  pending: string[];
+}
+
+// One definition, used by the page and by `npm start`'s progress lines.
+export function firstCopyProgress(health: SyncHealthRow[]): FirstCopy {
+  let records = 0;
+  let total = 0;
+  const pending: string[] = [];
+  for (const h of health) {
+    const rows = num(h.rows) ?? 0;
+    records += rows;
+    if (h.last_success_at) total += rows;
+    else {
+      pending.push(h.model);
+      total += Math.max(rows, num(h.snapshot_total) ?? 0);
+    }
+  }
+  const done = health.length > 0 && pending.length === 0;
+  const share = total > 0 ? Math.floor((100 * records) / total) : 0;
+  return { done, percent: done ? 100 : Math.min(99, share), records, total, pending };
+}
+
+export function describeFirstCopy(c: FirstCopy): string {
+  if (c.done)
+    return `First copy of the books complete: ${c.records.toLocaleString('en-US')} records.`;
+  const of =
+    c.total > 0
+      ? ` (${c.records.toLocaleString('en-US')} of ${c.total.toLocaleString('en-US')} records)`
+      : '';
+  const more = c.pending.length > 3 ? ` and ${c.pending.length - 3} more` : '';
+  return `First copy of the books from Odoo: ${c.percent} %${of}; still copying ${c.pending.slice(0, 3).join(', ')}${more}.`;
 }

@@ -6,7 +6,7 @@ import { agingChart, forecastChart } from './charts.ts';
 import { ConfigError, type PageConfig, type RawConfig, resolveConfig } from './config.ts';
 import { toCsv } from './csv.ts';
 import { formatDate, formatDateTime, isoToday, minorToDecimal, money, toMinor } from './format.ts';
-import { assessFreshness, describeAge } from './freshness.ts';
+import { assessFreshness, describeAge, describeFirstCopy, firstCopyProgress } from './freshness.ts';
 
 declare global {
   interface Window {
@@ -115,6 +115,12 @@ async function renderFreshness(): Promise<string | null> {
   const notes = $('notes');
   notes.textContent = f.notes.join(' ');
   notes.hidden = f.notes.length === 0;
+  // A newcomer's first minutes: how far the first copy of the books is.
+  const copy = firstCopyProgress(health);
+  const firstCopy = $('first-copy');
+  firstCopy.textContent = describeFirstCopy(copy);
+  firstCopy.dataset.percent = String(copy.percent);
+  firstCopy.hidden = copy.done || health.length === 0;
   // What identifies the data currently in the reports: reload when it changes.
   return `${freshness?.refreshed_at ?? ''}|${freshness?.data_as_of ?? ''}`;
 }
@@ -578,6 +584,8 @@ async function poll() {
     $('fatal').hidden = true;
     if (version !== S.dataVersion) {
       S.dataVersion = version;
+      // Opened before the first copy brought any company: start over now that data came.
+      if (!S.company) return void loadAll();
       await loadData();
       S.loads++;
       document.body.dataset.loads = String(S.loads);

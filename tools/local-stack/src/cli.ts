@@ -10,10 +10,12 @@ import {
   startCluster,
   stopCluster,
 } from './cluster.ts';
+import { sweepOrphanedDataHomes } from './cluster-home.ts';
 import { startDemoOdoo } from './demo-odoo.ts';
 import { denoSettings } from './edge-functions.ts';
 import { readEnvFile } from './env-file.ts';
-import { ensureInstalled } from './install.ts';
+import { watchFirstCopy } from './first-copy.ts';
+import { ensureInstalled, testPlan } from './install.ts';
 import { ANON_KEY, SERVICE_ROLE_KEY } from './keys.ts';
 import { BIN, FUNCTIONS_DIR, LOCAL_DIR, ROOT } from './paths.ts';
 import { startPlatform } from './platform.ts';
@@ -36,9 +38,18 @@ async function portOr(preferred: number): Promise<number> {
 
 async function dbUp(): Promise<string> {
   ensureInstalled(log);
+  sweepOrphanedDataHomes();
   const existing = readCluster(DB_DIR);
   const port = existing?.port ?? (await portOr(DEFAULT_DB_PORT));
   return (await startCluster(DB_DIR, port)).url;
+}
+
+// Where the data lives is not obvious when it is outside the checkout (as root): say it.
+function dataLine(): string {
+  const c = readCluster(DB_DIR);
+  if (!c) return 'no local database yet';
+  const owner = process.getuid?.() === 0 ? 'the postgres user' : 'you';
+  return `${c.data} (server run by ${owner}; state in ${DB_DIR})`;
 }
 
 function runningStack(): { pid: number; api: string } | undefined {
@@ -97,32 +108,68 @@ async function start(): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  const dbWasRunning = isRunning(DB_DIR);
-  const dbUrl = await dbUp();
-  const dbPort = readCluster(DB_DIR)!.port;
-  const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
+  // Whatever this command has started so far, stopped in reverse order: by Ctrl-C at any moment
+  // (during start-up too) or by a failed start, so nothing outlives it.
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let stopping = false;
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log(`while stopping: ${(e as Error).message}`);
+      }
+    }
+  };
+  const onSignal = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.error('\nstopping…');
+    await stopAll();
+    process.exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Later steps check this, so a Ctrl-C during a step does not leave what follows running.
+  const step = <T>(v: T): T => {
+    if (stopping) throw new Error('stopped');
+    return v;
+  };
+
+  let dbUrl: string;
+  let platform: Awaited<ReturnType<typeof startPlatform>>;
+  let demo: Awaited<ReturnType<typeof startDemoOdoo>> | null;
   const odooEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...readEnvFile(join(ROOT, '.env')), ...process.env })) {
-    if ((k.startsWith('ODOO_') || k.startsWith('SYNC_')) && v) odooEnv[k] = v;
-  }
-  // Without a real Odoo configured, the demo one: the simulator with activity on.
-  const demo = odooEnv.ODOO_URL
-    ? null
-    : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
-  Object.assign(odooEnv, demo?.env);
-  let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
   try {
+    const dbWasRunning = isRunning(DB_DIR);
+    if (!dbWasRunning) cleanups.push(() => stopCluster(DB_DIR));
+    dbUrl = step(await dbUp());
+    const dbPort = readCluster(DB_DIR)!.port;
+    const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
+    for (const [k, v] of Object.entries({ ...readEnvFile(join(ROOT, '.env')), ...process.env })) {
+      if ((k.startsWith('ODOO_') || k.startsWith('SYNC_')) && v) odooEnv[k] = v;
+    }
+    // Without a real Odoo configured, the demo one: the simulator with activity on.
+    demo = odooEnv.ODOO_URL
+      ? null
+      : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
+    if (demo) cleanups.push(() => demo?.stop());
+    step(Object.assign(odooEnv, demo?.env));
     platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
-    await writeVaultEntries(dbUrl, platform.url);
+    cleanups.push(() => platform.close());
+    step(await writeVaultEntries(dbUrl, platform.url));
     await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
     writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url, odooEnv }));
+    cleanups.unshift(() => {
+      if (existsSync(STACK_FILE)) unlinkSync(STACK_FILE);
+    });
     // The first sync now, rather than at the next minute's cron tick.
-    await kickSync(dbUrl);
+    step(await kickSync(dbUrl));
   } catch (e) {
+    if (stopping) return; // the signal handler is stopping everything and will exit
     // Nothing this command started may outlive a failed start.
-    await platform?.close();
-    await demo?.stop();
-    if (!dbWasRunning) stopCluster(DB_DIR);
+    stopping = true;
+    await stopAll();
     throw e;
   }
 
@@ -133,28 +180,18 @@ Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} 
   REST API       ${platform.url}/rest/v1
   Functions      ${platform.url}/functions/v1/<name>
   Database       ${dbUrl}
+  Data           ${dataLine()}
   Odoo           ${odooEnv.ODOO_URL}${demo ? ' (demo simulator, activity on)' : ''}
   anon key       ${ANON_KEY}
   service key    ${SERVICE_ROLE_KEY}
 
 Ctrl-C stops everything this command started.`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.error('\nstopping…');
-    await platform?.close();
-    await demo?.stop();
-    if (!dbWasRunning) stopCluster(DB_DIR);
-    if (existsSync(STACK_FILE)) unlinkSync(STACK_FILE);
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // Progress of the first copy until it is complete (a no-op line when it already is).
+  cleanups.push(watchFirstCopy(dbUrl, { log: (l) => console.log(l), startedAt: t0 }));
 }
 
 function test(args: string[]): number {
+  log(testPlan());
   ensureInstalled(log);
   // Edge Functions are type-checked by Deno itself, each with its own import map.
   const functions = readdirSync(FUNCTIONS_DIR).filter((f) =>
@@ -188,6 +225,7 @@ async function db(sub: string | undefined): Promise<number> {
   switch (sub) {
     case 'up':
       console.log(await dbUp());
+      log(`data: ${dataLine()}`);
       return 0;
     case 'down':
       stopCluster(DB_DIR);
@@ -197,6 +235,7 @@ async function db(sub: string | undefined): Promise<number> {
       destroyCluster(DB_DIR);
       ensureInstalled(log);
       console.log((await startCluster(DB_DIR, port ?? (await portOr(DEFAULT_DB_PORT)))).url);
+      log(`data: ${dataLine()}`);
       return 0;
     }
     case 'url': {
@@ -208,6 +247,7 @@ async function db(sub: string | undefined): Promise<number> {
       if (!isRunning(DB_DIR))
         console.error('note: the local database is stopped (`npm run db -- up`)');
       console.log(c.url);
+      log(`data: ${dataLine()}`);
       return 0;
     }
     default:

@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { newDataDir, prepareDataHome, removeDataHome, runsAsPostgres } from './cluster-home.ts';
 import { BIN, PG_BIN, ROOT, SQL_DIR } from './paths.ts';
 
 /** A Postgres 15 cluster owned by the project (never the system cluster). */
 export interface Cluster {
+  /** The cluster's folder in the checkout: its state file (port, where the data lives). */
   dir: string;
+  /** The server's files (PGDATA): beside `dir`, or under a system folder when run as root. */
+  data: string;
   port: number;
   /** Superuser connection string (trust auth on 127.0.0.1). */
   url: string;
@@ -19,11 +23,9 @@ export class ClusterError extends Error {
   }
 }
 
-const isRoot = () => process.getuid?.() === 0;
-
 // initdb refuses to run as root; the Debian `postgres` user owns the cluster then.
-function asPostgresUser(bin: string, args: string[], opts: { quiet?: boolean } = {}) {
-  const [cmd, argv] = isRoot()
+function asServerUser(bin: string, args: string[], opts: { quiet?: boolean } = {}) {
+  const [cmd, argv] = runsAsPostgres()
     ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]]
     : [join(PG_BIN, bin), args];
   const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -50,28 +52,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
-const dataDir = (dir: string) => join(dir, 'data');
 const stateFile = (dir: string) => join(dir, 'cluster.json');
 
-export function readCluster(dir: string): Cluster | undefined {
+interface ClusterState {
+  port: number;
+  /** Absent in state files written before the data could live outside the checkout. */
+  data?: string;
+}
+
+function readState(dir: string): ClusterState | undefined {
   if (!existsSync(stateFile(dir))) return undefined;
-  const { port } = JSON.parse(readFileSync(stateFile(dir), 'utf8')) as { port: number };
-  return { dir, port, url: clusterUrl(port) };
+  return JSON.parse(readFileSync(stateFile(dir), 'utf8')) as ClusterState;
+}
+
+/** Where the cluster kept in `dir` has (or will have) its data. */
+export function dataDirOf(dir: string): string {
+  return (
+    readState(dir)?.data ?? (existsSync(join(dir, 'data')) ? join(dir, 'data') : newDataDir(dir))
+  );
+}
+
+export function readCluster(dir: string): Cluster | undefined {
+  const state = readState(dir);
+  if (!state) return undefined;
+  return { dir, data: dataDirOf(dir), port: state.port, url: clusterUrl(state.port) };
 }
 
 export function isRunning(dir: string): boolean {
-  if (!existsSync(join(dataDir(dir), 'PG_VERSION'))) return false;
-  const r = isRoot()
-    ? spawnSync('runuser', [
-        '-u',
-        'postgres',
-        '--',
-        join(PG_BIN, 'pg_ctl'),
-        'status',
-        '-D',
-        dataDir(dir),
-      ])
-    : spawnSync(join(PG_BIN, 'pg_ctl'), ['status', '-D', dataDir(dir)]);
+  const data = dataDirOf(dir);
+  if (!existsSync(join(data, 'PG_VERSION'))) return false;
+  const r = runsAsPostgres()
+    ? spawnSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'pg_ctl'), 'status', '-D', data])
+    : spawnSync(join(PG_BIN, 'pg_ctl'), ['status', '-D', data]);
   return r.status === 0;
 }
 
@@ -81,12 +93,14 @@ export function isRunning(dir: string): boolean {
  */
 export async function startCluster(dir: string, port?: number): Promise<Cluster> {
   mkdirSync(dir, { recursive: true });
-  const fresh = !existsSync(join(dataDir(dir), 'PG_VERSION'));
-  const chosenPort = port ?? readCluster(dir)?.port ?? (await freePort());
-  if (fresh) initCluster(dir, chosenPort);
-  writeFileSync(stateFile(dir), JSON.stringify({ port: chosenPort }));
+  const data = dataDirOf(dir);
+  const fresh = !existsSync(join(data, 'PG_VERSION'));
+  const chosenPort = port ?? readState(dir)?.port ?? (await freePort());
+  // Written before the data exists, so whoever removes `dir` can always find the data.
+  writeFileSync(stateFile(dir), JSON.stringify({ port: chosenPort, data }));
+  if (fresh) initCluster(dir, data, chosenPort);
   if (!isRunning(dir)) {
-    asPostgresUser(
+    asServerUser(
       'pg_ctl',
       [
         'start',
@@ -94,32 +108,30 @@ export async function startCluster(dir: string, port?: number): Promise<Cluster>
         '-t',
         '60',
         '-D',
-        dataDir(dir),
+        data,
         '-l',
-        join(dataDir(dir), 'server.log'),
+        join(data, 'server.log'),
         '-o',
         `-p ${chosenPort}`,
       ],
       { quiet: true },
     );
   }
-  const cluster = { dir, port: chosenPort, url: clusterUrl(chosenPort) };
+  const cluster = { dir, data, port: chosenPort, url: clusterUrl(chosenPort) };
   if (fresh) psqlFile(cluster, join(SQL_DIR, 'bootstrap.sql'));
   applyMigrations(cluster);
   return cluster;
 }
 
-function initCluster(dir: string, port: number): void {
-  if (isRoot()) {
-    const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim();
-    const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim();
-    chownSync(dir, Number(id), Number(gid));
-  }
-  asPostgresUser(
+function initCluster(dir: string, data: string, port: number): void {
+  // A half-made data folder (a killed initdb) would make initdb refuse: start over.
+  rmSync(data, { recursive: true, force: true });
+  prepareDataHome(dir, data);
+  asServerUser(
     'initdb',
     [
       '-D',
-      dataDir(dir),
+      data,
       '-U',
       'postgres',
       '--auth=trust',
@@ -144,7 +156,7 @@ function initCluster(dir: string, port: number): void {
     `full_page_writes = off`,
     `timezone = 'UTC'`,
   ].join('\n');
-  const file = join(dataDir(dir), 'postgresql.conf');
+  const file = join(data, 'postgresql.conf');
   writeFileSync(file, `${readFileSync(file, 'utf8')}\n# finanzas-agv local stack\n${conf}\n`);
 }
 
@@ -176,10 +188,12 @@ export function applyMigrations(cluster: Cluster): void {
 
 export function stopCluster(dir: string): void {
   if (isRunning(dir))
-    asPostgresUser('pg_ctl', ['stop', '-m', 'fast', '-w', '-D', dataDir(dir)], { quiet: true });
+    asServerUser('pg_ctl', ['stop', '-m', 'fast', '-w', '-D', dataDirOf(dir)], { quiet: true });
 }
 
 export function destroyCluster(dir: string): void {
   stopCluster(dir);
+  // The data first: while `dir` exists, nothing takes the data for an orphan.
+  if (readState(dir)) removeDataHome(dir, dataDirOf(dir));
   rmSync(dir, { recursive: true, force: true });
 }

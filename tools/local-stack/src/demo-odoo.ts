@@ -36,6 +36,10 @@ export function startDemoOdoo(opts: {
   ];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   proc.stderr.on('data', (d) => opts.log?.(`[odoo-sim] ${String(d).trimEnd()}`));
+  // Never outlives the command that started it, even one stopped before it could call stop().
+  const orphanGuard = () => proc.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  proc.once('exit', () => process.off('exit', orphanGuard));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
