@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../../web/src/config.ts';
 import { csvField, toCsv } from '../../web/src/csv.ts';
 import { minorToDecimal, sumMinor, toMinor } from '../../web/src/format.ts';
-import { assessFreshness, type SyncHealthRow } from '../../web/src/freshness.ts';
+import {
+  assessFreshness,
+  describeFirstCopy,
+  firstCopyProgress,
+  type SyncHealthRow,
+} from '../../web/src/freshness.ts';
 
 // The page's pure parts (no browser): freshness rules, config resolution, CSV, money.
 const ok = (model: string, lag: number): SyncHealthRow => ({
@@ -12,6 +17,41 @@ const ok = (model: string, lag: number): SyncHealthRow => ({
   lag_seconds: lag,
   last_success_at: new Date(Date.now() - lag * 1000).toISOString(),
   last_error: null,
+});
+
+describe('firstCopyProgress', () => {
+  const copying = (model: string, rows: number, total: number | null): SyncHealthRow => ({
+    ...ok(model, 0),
+    rows,
+    lag_seconds: null,
+    last_success_at: null,
+    snapshot_total: total,
+  });
+
+  it('weighs the models by their records until every one has completed a pass', () => {
+    const c = firstCopyProgress([
+      ok('res.company', 10),
+      copying('account.move', 500, 1000),
+      copying('account.move.line', 1500, 8990),
+    ]);
+    expect(c).toMatchObject({ done: false, percent: 20, records: 2010, total: 10_000 });
+    expect(c.pending).toEqual(['account.move', 'account.move.line']);
+    expect(describeFirstCopy(c)).toBe(
+      'First copy of the books from Odoo: 20 % (2,010 of 10,000 records); still copying account.move, account.move.line.',
+    );
+  });
+
+  it('never 100 % before the last model completes, even past Odoo’s count at the start', () => {
+    expect(firstCopyProgress([copying('a', 120, 100)]).percent).toBe(99);
+    expect(firstCopyProgress([copying('a', 0, null)])).toMatchObject({ percent: 0, total: 0 });
+    expect(firstCopyProgress([]).done).toBe(false);
+  });
+
+  it('complete once every model has a last success', () => {
+    const c = firstCopyProgress([ok('a', 1), ok('b', 2)]);
+    expect(c).toMatchObject({ done: true, percent: 100, records: 20 });
+    expect(describeFirstCopy(c)).toBe('First copy of the books complete: 20 records.');
+  });
 });
 
 describe('assessFreshness', () => {
