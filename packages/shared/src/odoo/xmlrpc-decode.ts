@@ -1,4 +1,4 @@
-// XML-RPC decoder that works on the response bytes (reference/xmlrpc-decode-measurements.md):
+// XML-RPC decoder that works on the response bytes (figures: bench/xmlrpc-decode.bench.ts):
 // - turning a 50 MB body into one string costs CPU and doubles its size, and substrings sliced
 //   from it keep all of it alive; so only leaf text is decoded, straight from the bytes;
 // - short strings repeat (field names, dates, partner names): one string per distinct value;

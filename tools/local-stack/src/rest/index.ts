@@ -1,6 +1,7 @@
 // A Docker-free stand-in for PostgREST v14 behind Supabase's `/rest/v1` gateway, for
-// local development and CI. See /work/shared/reference/supabase-emulation-semantics.md
-// §1–§4 for the behaviour it reproduces.
+// local development and CI. What it reproduces (per-request settings, query grammar,
+// Content-Range and statuses, error JSON and the SQLSTATE → HTTP map, JWT role switching) is
+// summarised in docs/architecture.md §6; tests/local-stack/rest-conformance.test.ts pins it.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import postgres from 'postgres';
