@@ -10,7 +10,7 @@ import {
   symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSim, startOdooSim } from '../../packages/odoo-sim/src/index.ts';
@@ -26,12 +26,23 @@ chmodSync(base, 0o700);
 const clone = join(base, 'finanzas-agv');
 const cloneDb = join(clone, '.local', 'db');
 
+// Outside git (an exported tarball, say), the tree minus what is installed or generated.
+const NOT_COPIED = new Set(['.git', 'node_modules', '.local', 'dist', 'test-artifacts']);
+
 function copyWorkingTree(): void {
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+  mkdirSync(clone);
+  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: ROOT,
     encoding: 'utf8',
-  }).stdout.split('\0');
-  for (const f of files) {
+  });
+  if (git.status !== 0) {
+    cpSync(ROOT, clone, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (from) => !NOT_COPIED.has(basename(from)),
+    });
+  }
+  for (const f of git.status === 0 ? git.stdout.split('\0') : []) {
     const from = join(ROOT, f);
     if (!f || !existsSync(from) || lstatSync(from).isDirectory()) continue; // deleted, submodule
     mkdirSync(dirname(join(clone, f)), { recursive: true });
