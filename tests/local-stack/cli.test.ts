@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { destroyCluster, freePort } from '../../tools/local-stack/src/cluster.ts';
+import { destroyCluster, freePort, isRunning } from '../../tools/local-stack/src/cluster.ts';
 import { ANON_KEY } from '../../tools/local-stack/src/keys.ts';
 import { ROOT } from '../../tools/local-stack/src/paths.ts';
 
@@ -55,6 +55,7 @@ describe('npm start', () => {
   });
 
   it('brings the stack up, refuses a second start, and Ctrl-C stops what it started', async () => {
+    run('db', 'down'); // so the cluster is npm start's to start, and to stop
     const apiPort = await freePort();
     stack = spawn('node', [stackCli, 'start'], {
       cwd: ROOT,
@@ -75,6 +76,7 @@ describe('npm start', () => {
     const api = `http://127.0.0.1:${apiPort}`;
     expect(out).toContain(`${api}/rest/v1`);
     expect(out).toContain(ANON_KEY);
+    expect(out).toMatch(/Data {11}\/\S+\/data \(server run by/);
 
     const rest = await fetch(`${api}/rest/v1/`, { headers: { apikey: ANON_KEY } });
     expect(rest.status).toBeLessThan(500);
@@ -108,6 +110,7 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => stack!.once('exit', resolve));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
+    expect(isRunning(join(localDir, 'db'))).toBe(false); // no stray cluster either
     await expect(fetch(`${api}/`)).rejects.toThrow();
     await expect(
       fetch(`${odooUrl}/web/webclient/version_info`, { method: 'POST' }),
