@@ -40,7 +40,10 @@ async function dbUp(): Promise<string> {
   ensureInstalled(log);
   sweepOrphanedDataHomes();
   const existing = readCluster(DB_DIR);
-  const port = existing?.port ?? (await portOr(DEFAULT_DB_PORT));
+  // A stopped cluster takes its port again unless something else took it meanwhile (or a copy
+  // of this checkout, made with its state, runs its own cluster there).
+  const port =
+    existing && isRunning(DB_DIR) ? existing.port : await portOr(existing?.port ?? DEFAULT_DB_PORT);
   return (await startCluster(DB_DIR, port)).url;
 }
 

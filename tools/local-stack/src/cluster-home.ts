@@ -57,6 +57,29 @@ export function prepareDataHome(dir: string, data: string): void {
   writeFileSync(join(home, ORIGIN_FILE), resolve(dir));
 }
 
+/**
+ * Whether an external PGDATA belongs to another cluster folder that still exists: the state file
+ * was copied along with a checkout (`cp -r`), and the copy must get a cluster of its own.
+ */
+export function ownedByAnother(dir: string, data: string): boolean {
+  if (!data.startsWith(`${SYSTEM_CLUSTERS_DIR}/`)) return false;
+  let owner: string;
+  try {
+    owner = readFileSync(join(dirname(data), ORIGIN_FILE), 'utf8');
+  } catch {
+    return false;
+  }
+  return owner !== resolve(dir) && existsSync(owner);
+}
+
+/** Records (again) which cluster folder owns an external PGDATA: a moved clone claims its data. */
+export function claimDataHome(dir: string, data: string): void {
+  const origin = join(dirname(data), ORIGIN_FILE);
+  if (!data.startsWith(`${SYSTEM_CLUSTERS_DIR}/`) || !existsSync(dirname(data))) return;
+  if (!existsSync(origin) || readFileSync(origin, 'utf8') !== resolve(dir))
+    writeFileSync(origin, resolve(dir));
+}
+
 /** Removes the folder of an external PGDATA (never a folder inside the checkout's cluster dir). */
 export function removeDataHome(dir: string, data: string): void {
   if (data.startsWith(`${SYSTEM_CLUSTERS_DIR}/`)) {

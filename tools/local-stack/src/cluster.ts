@@ -2,7 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { newDataDir, prepareDataHome, removeDataHome, runsAsPostgres } from './cluster-home.ts';
+import {
+  claimDataHome,
+  newDataDir,
+  ownedByAnother,
+  prepareDataHome,
+  removeDataHome,
+  runsAsPostgres,
+} from './cluster-home.ts';
 import { BIN, PG_BIN, ROOT, SQL_DIR } from './paths.ts';
 
 /** A Postgres 15 cluster owned by the project (never the system cluster). */
@@ -67,9 +74,9 @@ function readState(dir: string): ClusterState | undefined {
 
 /** Where the cluster kept in `dir` has (or will have) its data. */
 export function dataDirOf(dir: string): string {
-  return (
-    readState(dir)?.data ?? (existsSync(join(dir, 'data')) ? join(dir, 'data') : newDataDir(dir))
-  );
+  const recorded = readState(dir)?.data;
+  if (recorded && !ownedByAnother(dir, recorded)) return recorded;
+  return !recorded && existsSync(join(dir, 'data')) ? join(dir, 'data') : newDataDir(dir);
 }
 
 export function readCluster(dir: string): Cluster | undefined {
@@ -99,6 +106,7 @@ export async function startCluster(dir: string, port?: number): Promise<Cluster>
   // Written before the data exists, so whoever removes `dir` can always find the data.
   writeFileSync(stateFile(dir), JSON.stringify({ port: chosenPort, data }));
   if (fresh) initCluster(dir, data, chosenPort);
+  else claimDataHome(dir, data);
   if (!isRunning(dir)) {
     asServerUser(
       'pg_ctl',
