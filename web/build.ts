@@ -54,6 +54,26 @@ function writeAtomic(path: string, data: string | Uint8Array) {
   renameSync(tmp, path);
 }
 
+/**
+ * The page's Content-Security-Policy: scripts from its own files only (no inline script), and
+ * requests only to the Supabase project (`connectOrigin`; the page's own origin by default), so
+ * even a tampered configuration cannot send the session anywhere else.
+ */
+export function contentSecurityPolicy(connectOrigin?: string): string {
+  const connect = connectOrigin ? new URL(connectOrigin).origin : "'self'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `connect-src ${connect}`,
+    "img-src 'self' data:",
+    // Chart.js and the page set element styles; no script can come from a style.
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
 export interface BuildOptions {
   outDir?: string;
   minify?: boolean;
@@ -74,7 +94,8 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   const outDir = opts.outDir ?? WEB_DIST;
   const minify = opts.minify ?? true;
-  const stamp = `${sourceHash()}${minify ? '' : '-dev'}`;
+  const csp = contentSecurityPolicy(opts.config?.supabaseUrl);
+  const stamp = `${sourceHash()}${minify ? '' : '-dev'}|${csp}`;
   const stampFile = join(outDir, '.build-stamp');
   mkdirSync(outDir, { recursive: true });
   const sizes = () =>
@@ -113,7 +134,12 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   });
   for (const f of result.outputFiles) writeAtomic(f.path, f.contents);
   writeAtomic(join(outDir, 'app.css'), readFileSync(join(WEB_SRC, 'styles.css')));
-  writeAtomic(join(outDir, 'index.html'), readFileSync(join(WEB_SRC, 'index.html')));
+  const html = readFileSync(join(WEB_SRC, 'index.html'), 'utf8').replace(
+    '<meta charset="utf-8">',
+    `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`,
+  );
+  if (!html.includes('Content-Security-Policy')) throw new Error('index.html: no <meta charset>');
+  writeAtomic(join(outDir, 'index.html'), html);
   writeAtomic(stampFile, stamp);
   return { outDir, built: true, ms: performance.now() - t0, bytes: sizes() };
 }

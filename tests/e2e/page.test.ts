@@ -318,7 +318,12 @@ describe('report page', () => {
 describe('report page without anonymous access', () => {
   beforeAll(async () => {
     await w.demoAccess(false);
-    await createLocalUser(w.h.dbUrl, { email: 'finance@example.com', password: 'correct-horse' });
+    const id = await createLocalUser(w.h.dbUrl, {
+      email: 'finance@example.com',
+      password: 'correct-horse',
+    });
+    // Access fails closed: the finance user reads what an administrator granted (every company).
+    await w.h.sql`insert into ods.access_grants (user_id, company_id) values (${id}, null)`;
   });
   afterAll(async () => {
     await w.demoAccess(true);

@@ -113,8 +113,9 @@ async function renderFreshness(): Promise<string | null> {
   warn.hidden = !f.stale;
   document.body.classList.toggle('stale', f.stale);
   const notes = $('notes');
-  notes.textContent = f.notes.join(' ');
-  notes.hidden = f.notes.length === 0;
+  const shown = S.cfg.ignored ? [S.cfg.ignored, ...f.notes] : f.notes;
+  notes.textContent = shown.join(' ');
+  notes.hidden = shown.length === 0;
   // What identifies the data currently in the reports: reload when it changes.
   return `${freshness?.refreshed_at ?? ''}|${freshness?.data_as_of ?? ''}`;
 }
