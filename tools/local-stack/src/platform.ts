@@ -35,13 +35,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     functionsDir: opts.functionsDir ?? FUNCTIONS_DIR,
     log: opts.log,
     env: {
-      ...opts.functionEnv,
       SUPABASE_URL: url,
       SUPABASE_DB_URL: clusterUrl(opts.dbPort),
       SUPABASE_ANON_KEY: ANON_KEY,
       SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ANON_KEY }),
       SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_ROLE_KEY }),
+      // Last, so a test can replace a platform setting (e.g. a malformed secret list).
+      ...opts.functionEnv,
     },
   });
   const { createRestHandler } = await import('./rest/index.ts');

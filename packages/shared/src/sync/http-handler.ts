@@ -1,5 +1,6 @@
 import { openSync } from './open-sync.ts';
 import { runSlice, type SyncMode } from './run-slice.ts';
+import { serviceSecrets } from './service-secrets.ts';
 
 const MODES: readonly SyncMode[] = ['sync', 'reconcile', 'verify'];
 
@@ -15,20 +16,6 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The service secrets this project accepts: the legacy service_role key and any secret key. */
-function serviceSecrets(env: Record<string, string | undefined>): string[] {
-  const out: string[] = [];
-  if (env.SUPABASE_SERVICE_ROLE_KEY) out.push(env.SUPABASE_SERVICE_ROLE_KEY);
-  try {
-    out.push(
-      ...Object.values(JSON.parse(env.SUPABASE_SECRET_KEYS ?? '{}') as Record<string, string>),
-    );
-  } catch {
-    // not JSON: ignore rather than lock everyone out
-  }
-  return out.filter(Boolean);
-}
-
 /**
  * The odoo-sync Edge Function: refuses callers without the service secret, runs one bounded
  * slice and answers its summary. While work remains it queues its own next call through pg_net
@@ -40,8 +27,13 @@ export async function handleSyncRequest(
 ): Promise<Response> {
   if (req.method !== 'POST') return json(405, { error: 'use POST' });
   const token = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
-  const secrets = serviceSecrets(env);
-  if (!token || !secrets.some((s) => sameSecret(s, token))) {
+  const accepted = serviceSecrets(env);
+  if (!accepted.ok) {
+    // The caller learns nothing about the configuration; the operator reads why in the log.
+    console.error(`odoo-sync refuses every call: ${accepted.problem}`);
+    return json(500, { error: 'the function is misconfigured: see its logs' });
+  }
+  if (!token || !accepted.secrets.some((s) => sameSecret(s, token))) {
     return json(401, {
       error: 'the service secret is required (Authorization: Bearer <service key>)',
     });
