@@ -1,7 +1,8 @@
 // Builds the report page into a static folder (default web/dist/, git-ignored): index.html,
 // app.js (the TypeScript sources with supabase-js and Chart.js bundled, minified) and app.css.
 // The local stack builds it when it starts (skipped when the sources did not change); to
-// deploy anywhere, build once and copy the folder with a config.js next to index.html:
+// deploy anywhere, build once and copy the folder with a config.js next to index.html (--url
+// also sets the Content-Security-Policy's connect-src in index.html):
 //   node tools/local-stack/bin/stack.mjs run web/build.ts --out /tmp/site \
 //     --url https://<project>.supabase.co --anon-key <anon or publishable key>
 import { createHash } from 'node:crypto';
