@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
@@ -67,16 +67,25 @@ async function readEverything(token: string): Promise<Record<string, unknown>> {
   return out;
 }
 
+// Asynchronous, so the gateway this process serves keeps answering while the command runs
+// (a blocked event loop lets keep-alive sockets expire under the client: ECONNRESET).
 const access = (...args: string[]) =>
-  spawnSync(
-    process.execPath,
-    [join(ROOT, 'tools/local-stack/bin/stack.mjs'), 'run', 'tools/access/cli.ts', ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, SUPABASE_DB_URL: b.dbUrl },
-    },
-  );
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'tools/local-stack/bin/stack.mjs'), 'run', 'tools/access/cli.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, SUPABASE_DB_URL: b.dbUrl } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 
 describe('sign up, then read', () => {
   it('sign-ups are off: in supabase/config.toml and on the local stack', async () => {
@@ -102,7 +111,7 @@ describe('sign up, then read', () => {
   }, 60_000);
 
   it('`npm run access -- grant <email> 1` shows company 1 only; revoke takes it back', async () => {
-    const granted = access('grant', 'signed-up@example.com', '1');
+    const granted = await access('grant', 'signed-up@example.com', '1');
     expect(granted.stdout + granted.stderr).toContain('granted companies 1');
     expect(granted.status).toBe(0);
     const token = await signIn('signed-up@example.com', 'signed-up-pass');
@@ -110,9 +119,9 @@ describe('sign up, then read', () => {
     for (const [name, value] of Object.entries(seen))
       expect(value, name).toEqual(Array.isArray(value) ? [1] : expect.not.stringMatching(/^0 /));
 
-    const listed = access('list');
+    const listed = await access('list');
     expect(listed.stdout).toMatch(/signed-up@example.com\t[0-9a-f-]{36}\tcompanies: 1/);
-    const revoked = access('revoke', 'signed-up@example.com');
+    const revoked = await access('revoke', 'signed-up@example.com');
     expect(revoked.status).toBe(0);
     // The grant is checked on every request: the same token reads nothing any more.
     for (const [name, value] of Object.entries(await readEverything(token)))
