@@ -90,6 +90,25 @@ describe('a crafted link cannot move the session to another origin', () => {
     await ctx.close();
   });
 
+  it('a user without a grant signs in and is told so, with nothing shown', async () => {
+    await createLocalUser(b.dbUrl, { email: 'nobody@example.com', password: 'nobody-pass' });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(b.platform.url);
+    expect(await ready(page)).toBe('login');
+    await page.locator('#login-email').fill('nobody@example.com');
+    await page.locator('#login-password').fill('nobody-pass');
+    await page.locator('#login-submit').click();
+    await page.waitForFunction(
+      () => !document.querySelector('[data-testid="fatal"]')?.hasAttribute('hidden'),
+    );
+    expect(await page.locator('[data-testid="fatal"]').textContent()).toMatch(
+      /No company is shared with nobody@example.com yet/,
+    );
+    expect(await page.locator('#company option').count()).toBe(0);
+    await ctx.close();
+  });
+
   it('the Content-Security-Policy blocks any other origin, even from script on the page', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

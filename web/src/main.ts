@@ -546,7 +546,12 @@ async function loadAll() {
     $('account').hidden = !data.session;
     $('account-email').textContent = data.session?.user.email ?? '';
     if (!S.company) {
-      fatal('No company in the reports yet: the first sync has not completed.');
+      // Access fails closed: a signed-in user without a grant sees no company at all.
+      fatal(
+        data.session
+          ? `No company is shared with ${data.session.user.email ?? 'this account'} yet: ask an administrator to grant access.`
+          : 'No company in the reports yet: the first sync has not completed.',
+      );
       return;
     }
     await loadData();
