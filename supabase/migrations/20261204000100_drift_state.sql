@@ -1,0 +1,22 @@
+-- Drift shows itself (DESIGN §4 rule 11): what the engine keeps per model to close the paths
+-- through which the copy could silently go stale — the rolling content sweep's position and
+-- cycle, a write_date from Odoo's future that was refused as a high-water mark, and columns
+-- waiting to be backfilled after a field appeared.
+alter table ods.sync_state
+  -- Content sweep: Odoo's (id, write_date) per id range against the mirror's. One cycle walks
+  -- every id once; sweep_cursor is the id the current cycle has reached.
+  add column if not exists sweep_cursor bigint not null default 0,
+  add column if not exists sweep_started_at timestamptz,
+  add column if not exists last_swept_at timestamptz,
+  add column if not exists sweep_repaired bigint not null default 0,
+  -- A record whose write_date was beyond Odoo's own clock (plus the skew allowance): the
+  -- high-water mark was held at Odoo's clock instead. {"id", "write_date", "odoo_now", "seen_at"}
+  add column if not exists clock_outlier jsonb,
+  -- Columns added after the snapshot, filled by keyset pages over the whole model:
+  -- {"columns": [...], "cursor": <last id done>}
+  add column if not exists backfill jsonb;
+
+comment on column ods.sync_state.last_swept_at is
+  'When the last complete content-sweep cycle over every id of the model ended';
+comment on column ods.sync_state.clock_outlier is
+  'The last write_date seen beyond Odoo''s clock plus the skew allowance (never used as high-water mark)';
