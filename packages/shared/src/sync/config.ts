@@ -16,6 +16,16 @@ export interface SyncConfig {
   /** How long a model's fields_get stays trusted (SYNC_SCHEMA_TTL_MINUTES, 60). */
   schemaTtlMinutes: number;
   /**
+   * How far a write_date may run ahead of Odoo's clock (its HTTP Date) before it is treated as
+   * an outlier that must not move the high-water mark (SYNC_CLOCK_SKEW_SECONDS, 120).
+   */
+  clockSkewSeconds: number;
+  /**
+   * Every model's content sweep — Odoo's (id, write_date) against the mirror's — completes one
+   * cycle within this many hours; the reconcile cron spreads a cycle over it (SYNC_SWEEP_HOURS, 24).
+   */
+  sweepHours: number;
+  /**
    * Snapshot pages go in by binary COPY (SYNC_COPY, on). Off: they are upserted like any other
    * page (about half as fast), for a connection that cannot COPY, such as some poolers.
    */
@@ -55,6 +65,8 @@ export function loadSyncConfig(env: Record<string, string | undefined>): SyncCon
     sliceRecords: num(env, 'SYNC_SLICE_RECORDS', 60_000, 1),
     maxRequestsPerSecond: num(env, 'SYNC_MAX_RPS', 10),
     schemaTtlMinutes: num(env, 'SYNC_SCHEMA_TTL_MINUTES', 60),
+    clockSkewSeconds: num(env, 'SYNC_CLOCK_SKEW_SECONDS', 120),
+    sweepHours: num(env, 'SYNC_SWEEP_HOURS', 24, 0.01),
     copy: flag(env, 'SYNC_COPY', true),
   };
 }

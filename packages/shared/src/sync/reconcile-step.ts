@@ -1,7 +1,8 @@
+import { needsRows } from './catalog.ts';
 import { encodePage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
-import { queueDependents } from './page-commit.ts';
-import { deleteRecords, writePage } from './page-writer.ts';
+import { queueDependents, writePageWithDependents } from './page-commit.ts';
+import { deleteRecords } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 /** Below this many ids a range is listed outright instead of being split further. */
@@ -122,23 +123,19 @@ export async function resync(
       : [];
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const page = encodePage(entry.model, columns, records, entry.dependents.length > 0);
+    const page = encodePage(entry.model, columns, records, needsRows(entry.dependents));
     for (const id of page.ids) deleting.delete(id);
     const last = i + chunk >= ids.length;
     const gone = last ? [...deleting] : [];
     await sql.begin(async (tx) => {
       const deleted = await deleteRecords(tx, entry.model, table, gone, run.runId);
       // Lines a deleted partial reconcile pointed at have a new residual and matching number.
-      await queueDependents(
-        tx,
-        entry.dependents,
-        deleted,
-        deleted.map((r) => Number(r.id)),
-      );
-      const w = await writePage(tx, table, columns, page, {
-        changedIds: entry.dependents.length > 0,
+      await queueDependents(tx, entry.dependents, {
+        rows: deleted,
+        changedIds: deleted.map((r) => Number(r.id)),
+        deleted: true,
       });
-      await queueDependents(tx, entry.dependents, page.rows ?? [], w.changedIds);
+      const w = await writePageWithDependents(tx, run, page, entry.dependents);
       await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now()
         where model = ${entry.model}`;
       run.report.deleted += deleted.length;

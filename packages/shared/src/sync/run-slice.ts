@@ -86,6 +86,35 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   let systemic: string | null = null;
   let context: OdooCallContext | null = null;
 
+  /** One model's turn: under its lock; a failure is recorded on it and the others go on. */
+  const turn = async (entry: CatalogEntry, report: ModelReport, step: SyncMode | 'dependents') => {
+    try {
+      if (!(await locks.tryLock(entry.model))) {
+        report.status = 'busy';
+        report.error = 'already running';
+        return;
+      }
+      try {
+        if (!context) context = await callContext(opts, budget, limiter, report);
+        await runModel(opts, step, entry, {
+          budget,
+          limiter,
+          context,
+          report,
+          runId: Number(runId),
+        });
+      } finally {
+        await locks.unlock(entry.model);
+      }
+    } catch (e) {
+      report.status = 'error';
+      report.error = describeError(e);
+      opts.log?.(`[${entry.model}] ${report.error}`);
+      await recordError(sql, entry.model, report.error);
+      if (isSystemic(e)) systemic = report.error;
+    }
+  };
+
   try {
     await locks.holdRun(Number(runId));
     await locks.closeAbandonedRuns(Number(runId));
@@ -113,30 +142,16 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
         report.status = 'skipped';
         continue;
       }
-      try {
-        if (!(await locks.tryLock(entry.model))) {
-          report.status = 'busy';
-          report.error = 'already running';
-          continue;
-        }
-        try {
-          if (!context) context = await callContext(opts, budget, limiter, report);
-          await runModel(opts, mode, entry, {
-            budget,
-            limiter,
-            context,
-            report,
-            runId: Number(runId),
-          });
-        } finally {
-          await locks.unlock(entry.model);
-        }
-      } catch (e) {
-        report.status = 'error';
-        report.error = describeError(e);
-        opts.log?.(`[${entry.model}] ${report.error}`);
-        await recordError(sql, entry.model, report.error);
-        if (isSystemic(e)) systemic = report.error;
+      await turn(entry, report, mode);
+    }
+    // Re-reads queued by dependents (a changed residual → its partials → their full
+    // reconcile → the lines and partials it held) are followed in this slice, not the next.
+    for (let round = 0; mode === 'sync' && !systemic && round < DEPENDENT_ROUNDS; round++) {
+      const queued = await modelsWithQueuedRereads(sql, catalog);
+      const due = reports.filter((r) => r.status === 'ok' && queued.has(r.model));
+      if (due.length === 0 || !budget.allows(3_000)) break;
+      for (const report of due) {
+        await turn(catalog.find((c) => c.model === report.model)!, report, 'dependents');
       }
     }
   } finally {
@@ -197,9 +212,19 @@ async function callContext(
   return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
 }
 
+/** Rounds of dependent re-reads one sync slice follows after its pass over the models. */
+const DEPENDENT_ROUNDS = 4;
+
+async function modelsWithQueuedRereads(sql: Sql, catalog: CatalogEntry[]): Promise<Set<string>> {
+  const rows = await sql`select model from ods.sync_state
+    where model = any(${catalog.map((c) => c.model)}) and phase = 'incremental'
+      and jsonb_array_length(refetch) > 0`;
+  return new Set(rows.map((r) => r.model as string));
+}
+
 async function runModel(
   opts: SliceOptions,
-  mode: SyncMode,
+  mode: SyncMode | 'dependents',
   entry: CatalogEntry,
   shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'report' | 'runId'>,
 ): Promise<void> {
@@ -233,6 +258,13 @@ async function runModel(
   if (state.missingFields.length) shared.report.missingFields = state.missingFields;
   const report = shared.report;
 
+  if (mode === 'dependents') {
+    await refetchQueued(run);
+    const [s] = await sql`select jsonb_array_length(refetch) as queued from ods.sync_state
+      where model = ${entry.model}`;
+    report.done = report.done && s.queued === 0;
+    return;
+  }
   if (mode === 'sync') {
     if (state.phase === 'snapshot') await snapshot(run);
     if (state.phase === 'incremental' && run.budget.allows(3_000)) {
