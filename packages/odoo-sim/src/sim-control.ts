@@ -273,8 +273,8 @@ export class SimControl {
     if (!this.store.table(model).def.byName.has(field)) {
       throw new Error(`setFieldHidden: ${model} has no field ${field}`);
     }
-    let set = this.store.hiddenFields.get(model);
-    if (!set) this.store.hiddenFields.set(model, (set = new Set()));
+    const set = this.store.hiddenFields.get(model) ?? new Set<string>();
+    this.store.hiddenFields.set(model, set);
     if (hidden) set.add(field);
     else set.delete(field);
   }
