@@ -71,6 +71,7 @@ try {
         models,
         full,
         trigger: 'cli',
+        sweepToEnd: true, // every CLI pass runs to the end, the sweep's cycle included
         // A terminal is not an Edge Function: larger slices, fewer round trips.
         budget: new Budget({ wallMs: 300_000, records: 1_000_000 }),
         onProgress: (p) => view.update(p),

@@ -13,6 +13,7 @@ import { PageSize } from './page-size.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { reconcile } from './reconcile-step.ts';
 import { ensureSchema } from './schema-step.ts';
+import { sweep } from './sweep-step.ts';
 import { incremental, refetchQueued, snapshot } from './sync-step.ts';
 import { verify } from './verify-step.ts';
 
@@ -28,6 +29,11 @@ export interface SliceOptions {
   /** Start every selected model's snapshot again (rows are kept; unchanged ones are skipped). */
   full?: boolean;
   trigger?: string;
+  /**
+   * Reconcile mode: finish the content sweep's cycle (looping slices, as the CLI does) instead
+   * of sweeping the share of it that its pacing over SYNC_SWEEP_HOURS asks for now.
+   */
+  sweepToEnd?: boolean;
   /** Override the configured limits (the CLI is not bound by Edge Function limits). */
   budget?: Budget;
   onProgress?: (p: Progress) => void;
@@ -283,9 +289,12 @@ async function runModel(
     report.cursor = 'snapshot not finished';
     return;
   } else if (mode === 'reconcile') {
-    await reconcile(run);
-    report.done = true;
-    await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
+    // Counts per id range first (cheap, finds deletions fast), then the content sweep.
+    const counted = await reconcile(run);
+    if (counted) {
+      await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
+    }
+    report.done = counted && (await sweep(run, opts.sweepToEnd ?? false));
   } else {
     await verify(run);
     report.done = true;
