@@ -290,3 +290,32 @@ describe('the content sweep', () => {
     }
   });
 });
+
+describe('fields that appear later', () => {
+  it('a field added to the catalog is picked up on the next run and backfilled for every row', async () => {
+    await h.syncToEnd();
+    await h.sql`update ods.catalog set fields = fields || '{price_unit}'
+      where model = 'account.move.line'`;
+    await h.syncToEnd(); // no schema TTL to wait for
+    const [{ empty }] = await h.sql`select count(*) filter (where price_unit is null)::int as empty
+      from odoo.account_move_line`;
+    expect(empty).toBe(0);
+    expect(await diffWithTruth(h, 'account.move.line')).toEqual([]);
+  });
+
+  it('a field that appears in Odoo after an upgrade is backfilled, not left NULL until rows change', async () => {
+    const ttl0 = { SYNC_SCHEMA_TTL_MINUTES: '0' };
+    c().setFieldHidden('res.partner', 'vat', true);
+    await h.syncToEnd({ extraEnv: ttl0 });
+    const partners = c()
+      .truth('res.partner')
+      .slice(0, 40)
+      .map((p) => p.id as number);
+    // Values set while this Odoo did not describe the field (the upgrade's own data).
+    for (const id of partners) c().update('res.partner', id, { vat: `EU${id}` });
+    await h.syncToEnd({ extraEnv: ttl0 });
+    c().setFieldHidden('res.partner', 'vat', false);
+    await h.syncToEnd({ extraEnv: ttl0 });
+    expect(await diffWithTruth(h, 'res.partner')).toEqual([]);
+  });
+});

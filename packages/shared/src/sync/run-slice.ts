@@ -12,6 +12,7 @@ import type { OdooCallContext, OdooReader } from './odoo-reader.ts';
 import { PageSize } from './page-size.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { reconcile } from './reconcile-step.ts';
+import { rereadQueued } from './reread-step.ts';
 import { ensureSchema } from './schema-step.ts';
 import { sweep } from './sweep-step.ts';
 import { incremental, refetchQueued, snapshot } from './sync-step.ts';
@@ -276,9 +277,11 @@ async function runModel(
     if (state.phase === 'incremental' && run.budget.allows(3_000)) {
       await incremental(run);
       await refetchQueued(run);
+      await rereadQueued(run);
     }
     report.phase = state.phase;
-    const [s] = await sql`select phase, window_cursor, jsonb_array_length(refetch) as queued
+    const [s] = await sql`select phase, window_cursor,
+      jsonb_array_length(refetch) + jsonb_array_length(rereads) as queued
       from ods.sync_state where model = ${entry.model}`;
     report.done = s.phase === 'incremental' && Number(s.window_cursor) === 0 && s.queued === 0;
   } else if (state.phase !== 'incremental') {
@@ -296,8 +299,11 @@ async function runModel(
     }
     report.done = counted && (await sweep(run, opts.sweepToEnd ?? false));
   } else {
-    await verify(run);
-    report.done = true;
+    // Months found different earlier are re-read first; a new verification only after them.
+    if (await rereadQueued(run)) {
+      await verify(run);
+      report.done = await rereadQueued(run);
+    }
   }
   if (mode === 'sync') {
     // last_success_at is when the copy was last known complete: what lag is measured from.
