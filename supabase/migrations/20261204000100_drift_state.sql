@@ -22,7 +22,11 @@ alter table ods.sync_state
   --  {"reason": "verify", "period": "2026-03", "domain": [...], "after": <id>}]
   add column if not exists rereads jsonb not null default '[]',
   -- Deletion reconciliation's id ranges still to compare, when a slice ran out of budget.
-  add column if not exists reconcile_stack jsonb;
+  add column if not exists reconcile_stack jsonb,
+  -- Set when an invocation starts work on the model, cleared when it ends (well or not): still
+  -- set at the next turn means the platform killed the invocation mid-work (wall or CPU limit).
+  add column if not exists turn_started_at timestamptz,
+  add column if not exists killed_turns integer not null default 0;
 
 comment on column ods.sync_state.last_swept_at is
   'When the last complete content-sweep cycle over every id of the model ended';

@@ -319,3 +319,53 @@ describe('fields that appear later', () => {
     expect(await diffWithTruth(h, 'res.partner')).toEqual([]);
   });
 });
+
+describe('bounded work', () => {
+  it('a page that keeps timing out is shrunk only while the budget allows, then the slice stops cleanly', async () => {
+    await h.syncToEnd();
+    const ids = c()
+      .truth('res.partner')
+      .slice(0, 5)
+      .map((p) => p.id as number);
+    c().update('res.partner', ids, { email: 'slow@example.com' });
+    await c().setFault({ kind: 'latency', ms: 2_000, model: 'res.partner', method: 'search_read' });
+    const res = h.open({ ODOO_TIMEOUT_MS: '400' });
+    try {
+      const t0 = Date.now();
+      const s = await runSlice({
+        ...res,
+        models: ['res.partner'],
+        trigger: 'test',
+        budget: new Budget({ wallMs: 4_500, records: 1_000_000 }),
+      });
+      expect(Date.now() - t0).toBeLessThan(8_000);
+      expect(s.models[0]).toMatchObject({ status: 'ok', done: false });
+    } finally {
+      await res.close();
+      await c().clearFaults();
+    }
+    await h.syncToEnd();
+    expect(await diffWithTruth(h, 'res.partner')).toEqual([]);
+  });
+
+  it('report upkeep starts no view after its budget; the rest stay pending for the next call', async () => {
+    await h.sql`select * from ods.refresh_reporting()`;
+    await h.sql`update odoo.res_partner set email = email where id = (select min(id) from odoo.res_partner)`;
+    const deferred = await h.sql`select * from ods.refresh_reporting(false, false, 0)`;
+    expect(deferred.some((r) => String(r.reason).startsWith('deferred'))).toBe(true);
+    expect(deferred.every((r) => !r.refreshed)).toBe(true);
+    const rest = await h.sql`select * from ods.refresh_reporting(false, false, null)`;
+    expect(rest.filter((r) => r.refreshed).length).toBeGreaterThan(0);
+  });
+
+  it('a turn the platform killed mid-work is noticed and the next one takes smaller pages', async () => {
+    await h.sql`update ods.sync_state set turn_started_at = now() - interval '2 minutes',
+      page_size = 2000 where model = 'res.partner'`;
+    const lines: string[] = [];
+    await h.syncToEnd({ models: ['res.partner'], log: (l) => lines.push(l) });
+    const [s] = await h.sql`select killed_turns, turn_started_at from ods.sync_state
+      where model = 'res.partner'`;
+    expect(s).toMatchObject({ killed_turns: 1, turn_started_at: null });
+    expect(lines.join('\n')).toMatch(/killed.*page size → 1000/);
+  });
+});

@@ -102,6 +102,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
         return;
       }
       try {
+        await noteTurnStart(sql, entry.model, opts.log);
         if (!context) context = await callContext(opts, budget, limiter, report);
         await runModel(opts, step, entry, {
           budget,
@@ -111,6 +112,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
           runId: Number(runId),
         });
       } finally {
+        await sql`update ods.sync_state set turn_started_at = null where model = ${entry.model}`;
         await locks.unlock(entry.model);
       }
     } catch (e) {
@@ -182,7 +184,8 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   // Reports are refreshed once the copy has caught up (not after every slice of a long
   // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
   const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0);
-  const reportsRefreshed = !more && changed ? await refreshReports(sql, opts.log) : 0;
+  const reportsRefreshed =
+    !more && changed ? await refreshReports(sql, budget.remainingMs() - 1_000, opts.log) : 0;
   return {
     runId: Number(runId),
     mode,
@@ -194,12 +197,22 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   };
 }
 
-/** Refreshes the reporting materialized views whose inputs changed; returns how many. */
-async function refreshReports(sql: Sql, log?: (line: string) => void): Promise<number> {
+/**
+ * Refreshes the reporting materialized views whose inputs changed, starting none after
+ * `budgetMs` (the rest wait for the next slice or the cron); returns how many.
+ */
+async function refreshReports(
+  sql: Sql,
+  budgetMs: number,
+  log?: (line: string) => void,
+): Promise<number> {
+  if (budgetMs <= 0) return 0;
   try {
-    const [{ n }] =
-      await sql`select count(*) filter (where refreshed)::int as n from ods.refresh_reporting()`;
-    return n;
+    const rows = await sql`select refreshed, reason
+      from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int)`;
+    const deferred = rows.filter((r) => String(r.reason).startsWith('deferred')).length;
+    if (deferred) log?.(`[reporting] ${deferred} view(s) deferred to the next refresh (budget)`);
+    return rows.filter((r) => r.refreshed).length;
   } catch (e) {
     // The copy is fine; stale reports say so through sync_health, and cron retries the refresh.
     log?.(`[reporting] refresh failed: ${describeError(e)}`);
@@ -217,6 +230,30 @@ async function callContext(
     opts.odoo.userCompanyIds(),
   );
   return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
+}
+
+/**
+ * Marks the model's turn as started. A mark still there (we hold the model's lock, so nobody
+ * else is working on it) means the previous invocation was killed mid-work, by the platform's
+ * wall or CPU limit most likely: the page size is halved so the same page is not retried, and
+ * killed forever, at the size that killed it.
+ */
+async function noteTurnStart(sql: Sql, model: string, log?: (line: string) => void) {
+  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
+  const [s] = await sql`
+    with prev as (select turn_started_at from ods.sync_state where model = ${model} for update)
+    update ods.sync_state set turn_started_at = clock_timestamp(),
+      killed_turns = killed_turns + (prev.turn_started_at is not null)::int,
+      page_size = case when prev.turn_started_at is not null and page_size is not null
+                       then greatest(50, page_size / 2) else page_size end
+      from prev
+     where model = ${model}
+    returning prev.turn_started_at as previous, page_size`;
+  if (s.previous) {
+    log?.(
+      `[${model}] the previous invocation was killed while working on this model; page size → ${s.page_size ?? 'default'}`,
+    );
+  }
 }
 
 /** Rounds of dependent re-reads one sync slice follows after its pass over the models. */
@@ -274,16 +311,18 @@ async function runModel(
   }
   if (mode === 'sync') {
     if (state.phase === 'snapshot') await snapshot(run);
+    // Caught up only if a window pass ran to its end in this invocation: a pass that has not
+    // started (or stopped for the budget) says nothing about what changed since the last one.
+    let passFinished = false;
     if (state.phase === 'incremental' && run.budget.allows(3_000)) {
-      await incremental(run);
+      passFinished = await incremental(run);
       await refetchQueued(run);
       await rereadQueued(run);
     }
     report.phase = state.phase;
-    const [s] = await sql`select phase, window_cursor,
-      jsonb_array_length(refetch) + jsonb_array_length(rereads) as queued
+    const [s] = await sql`select jsonb_array_length(refetch) + jsonb_array_length(rereads) as queued
       from ods.sync_state where model = ${entry.model}`;
-    report.done = s.phase === 'incremental' && Number(s.window_cursor) === 0 && s.queued === 0;
+    report.done = passFinished && s.queued === 0;
   } else if (state.phase !== 'incremental') {
     // Reconciling or verifying a half-copied model would "find" every missing row.
     report.phase = state.phase;

@@ -145,7 +145,7 @@ async function commitSnapshotPage(
  * must not skip what was edited behind its cursor meanwhile, and a record dated in the future
  * must not carry the mark with it.
  */
-export async function incremental(run: ModelRun): Promise<void> {
+export async function incremental(run: ModelRun): Promise<boolean> {
   const { entry, state } = run;
   const since =
     state.windowSince ??
@@ -157,6 +157,7 @@ export async function incremental(run: ModelRun): Promise<void> {
   // The newest write_date read so far in this window pass (pages are prepared in order).
   let newest = latest(state.windowMaxSeen, state.highWater);
   let passClock = state.windowClock;
+  let passFinished = false;
   await pipelinePages(run, state.windowCursor, {
     fetch: (after) => fetchPage(run, [...entry.domain, ...window, ['id', '>', after]]),
     prepare: (got, from, last, finished) => {
@@ -184,6 +185,7 @@ export async function incremental(run: ModelRun): Promise<void> {
               page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`,
       );
       if (future) await noteClockOutlier(run);
+      passFinished = finished;
       tally(run, page.count, written);
       state.rows += written.inserted;
       run.report.cursor = `write_date>=${since ? formatOdooDatetime(since) : '∅'} id>${last}`;
@@ -208,6 +210,7 @@ export async function incremental(run: ModelRun): Promise<void> {
       );
     },
   });
+  return passFinished;
 }
 
 /**
