@@ -11,6 +11,7 @@ import { runSlice, type SyncMode } from '../../packages/shared/src/sync/run-slic
 import { readCluster } from '../local-stack/src/cluster.ts';
 import { readEnvFile } from '../local-stack/src/env-file.ts';
 import { LOCAL_DIR, ROOT } from '../local-stack/src/paths.ts';
+import { transactionPoolerProblem } from './pooler.ts';
 import { ProgressView } from './progress.ts';
 
 const { values } = parseArgs({
@@ -33,6 +34,11 @@ const env: Record<string, string | undefined> = {
   ...process.env,
 };
 if (!env.SUPABASE_DB_URL) env.SUPABASE_DB_URL = readCluster(join(LOCAL_DIR, 'db'))?.url;
+const pooler = env.SUPABASE_DB_URL && transactionPoolerProblem(env.SUPABASE_DB_URL);
+if (pooler) {
+  console.error(pooler);
+  process.exit(2);
+}
 const stackFile = join(LOCAL_DIR, 'stack.json');
 if (!env.ODOO_URL && existsSync(stackFile)) {
   const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as { odooEnv?: Record<string, string> };
