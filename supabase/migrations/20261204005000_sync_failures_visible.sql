@@ -198,7 +198,7 @@ begin
   if project_url is null or service_key is null then
     raise warning 'odoo-sync not invoked: Vault entries project_url and service_role_key are required';
     perform ods.record_invocation_failure(inv, mode, trigger, 'config',
-      'odoo-sync not invoked: Vault entries project_url and service_role_key are required');
+      'not sent: Vault entries project_url and service_role_key are required');
     return null;
   end if;
   request := net.http_post(

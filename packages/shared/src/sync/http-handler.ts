@@ -104,7 +104,7 @@ export async function handleSyncRequest(
     }
     return json(summary.outcome === 'failed' ? 502 : 200, { ...summary, continued });
   } catch (e) {
-    return failed(e, resources.sql);
+    return await failed(e, resources.sql); // before `finally` closes the connection
   } finally {
     await resources.close();
   }
