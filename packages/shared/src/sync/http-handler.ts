@@ -49,7 +49,6 @@ export async function handleSyncRequest(
     // Nothing is recorded for an unauthenticated caller; pg_net keeps the 401 for the cron tick.
     return json(401, {
       error: 'the service secret is required (Authorization: Bearer <service key>)',
-      category: 'auth',
     });
   }
   // Set by ods.invoke_sync: which recorded invocation this is, so a failure lands on it.
