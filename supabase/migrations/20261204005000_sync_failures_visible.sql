@@ -222,7 +222,9 @@ revoke all on function ods.invoke_sync(text, text) from public;
 create function ods.failure_streaks()
 returns table (mode text, since timestamptz, last_at timestamptz, failures bigint, category text,
                error text)
-language sql stable security definer set search_path = '' as $$
+-- The planner cannot know that a streak is short (it estimates a third of all runs) and would
+-- JIT-compile this sub-millisecond query for over a second.
+language sql stable security definer set search_path = '' set jit = off as $$
   select m.mode, min(f.at), max(f.at), count(*),
          (array_agg(f.category order by f.at desc))[1], (array_agg(f.error order by f.at desc))[1]
     from (values ('sync'), ('reconcile'), ('verify')) m (mode)
@@ -292,8 +294,8 @@ returns table (
   snapshot_total bigint, snapshot_progress numeric,
   error_category text, failing_since timestamptz, last_swept_at timestamptz, clock_outlier jsonb
 )
-language sql stable security definer set search_path = '' as $$
-  with streaks as (select * from ods.failure_streaks()),
+language sql stable security definer set search_path = '' set jit = off as $$
+  with streaks as materialized (select * from ods.failure_streaks()),
   text_allowed as (select reporting_private.reads_error_text() as yes)
   select c.model, coalesce(s.rows, 0), s.high_water,
          round(extract(epoch from now() - s.last_success_at)::numeric, 1),
@@ -355,7 +357,7 @@ returns table (
   refresh_pending boolean, failing_models text[], last_error text,
   error_category text, failing_since timestamptz
 )
-language sql stable security definer set search_path = '' as $$
+language sql stable security definer set search_path = '' set jit = off as $$
   with per_view as (
     select v.matview, v.refreshed_at, v.checked_at,
            (v.seen is distinct from cur.versions
