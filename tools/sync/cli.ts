@@ -8,6 +8,7 @@ import { Budget } from '../../packages/shared/src/sync/budget.ts';
 import type { ModelReport } from '../../packages/shared/src/sync/engine-context.ts';
 import { openSync } from '../../packages/shared/src/sync/open-sync.ts';
 import { runSlice, type SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
+import { describeError } from '../../packages/shared/src/sync/sync-errors.ts';
 import { readCluster } from '../local-stack/src/cluster.ts';
 import { readEnvFile } from '../local-stack/src/env-file.ts';
 import { LOCAL_DIR, ROOT } from '../local-stack/src/paths.ts';
@@ -59,7 +60,7 @@ let resources: ReturnType<typeof openSync>;
 try {
   resources = openSync(env);
 } catch (e) {
-  console.error(`${(e as Error).name}: ${(e as Error).message}`);
+  console.error(describeError(e));
   process.exit(2);
 }
 
@@ -89,7 +90,7 @@ try {
     }
   }
 } catch (e) {
-  console.error(`${(e as Error).name}: ${(e as Error).message}`);
+  console.error(describeError(e));
   exitCode = 2;
 } finally {
   await resources.close();
