@@ -1,6 +1,7 @@
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
-import { SERVICE_ROLE_KEY } from '../../tools/local-stack/src/keys.ts';
+import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from '../../tools/local-stack/src/keys.ts';
 import { type Platform, startPlatform } from '../../tools/local-stack/src/platform.ts';
 import { type SyncHarness, startSyncHarness } from './harness.ts';
 
@@ -72,4 +73,32 @@ describe('through pg_net and the real function', () => {
     const [health] = await h.sql`select failing_since from reporting.sync_health limit 1`;
     expect(health.failing_since).toEqual(since);
   }, 60_000);
+
+  it('through /rest/v1: a signed-in reader gets the category, service_role the text', async () => {
+    const user = await new SignJWT({ role: 'authenticated', sub: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const read = async (token: string) => {
+      const res = await fetch(
+        `${platform.url}/rest/v1/sync_health?select=model,error_category,failing_since,last_error`,
+        {
+          headers: {
+            apikey: token === SERVICE_ROLE_KEY ? SERVICE_ROLE_KEY : ANON_KEY,
+            Authorization: `Bearer ${token}`,
+            'Accept-Profile': 'reporting',
+          },
+        },
+      );
+      expect(res.status).toBe(200);
+      return (await res.json()) as { error_category: string; last_error: string | null }[];
+    };
+    for (const r of await read(user)) {
+      expect(r).toMatchObject({ error_category: 'config', last_error: null });
+    }
+    for (const r of await read(SERVICE_ROLE_KEY)) {
+      expect(r.last_error).toMatch(/ODOO_URL is missing/);
+    }
+  });
 });
