@@ -1,4 +1,4 @@
--- Failures reach reporting.sync_health (issue 9) and readers see categories, not texts (issue 10).
+-- Failures reach reporting.sync_health, and readers see categories and since when, not texts.
 begin;
 select plan(25);
 
