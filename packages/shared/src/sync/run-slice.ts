@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { OdooAuthError, OdooConnectionError, OdooError } from '../odoo/errors.ts';
+import { OdooAuthError, OdooConnectionError } from '../odoo/errors.ts';
 import { Budget } from './budget.ts';
 import { type CatalogEntry, loadCatalog } from './catalog.ts';
 import { tableName } from './columns.ts';
@@ -15,6 +15,7 @@ import { reconcile } from './reconcile-step.ts';
 import { rereadQueued } from './reread-step.ts';
 import { ensureSchema } from './schema-step.ts';
 import { sweep } from './sweep-step.ts';
+import { describeError, recordError } from './sync-errors.ts';
 import { incremental, refetchQueued, snapshot } from './sync-step.ts';
 import { verify } from './verify-step.ts';
 
@@ -56,15 +57,6 @@ export interface SliceSummary {
 /** A fault that every following model would hit too: report it on them without asking Odoo. */
 const isSystemic = (e: unknown) => e instanceof OdooAuthError || e instanceof OdooConnectionError;
 
-export function describeError(e: unknown): string {
-  if (e instanceof OdooError) {
-    const where = [e.model, e.method].filter(Boolean).join('.');
-    return `${e.name}${where ? ` (${where})` : ''}: ${e.message}`;
-  }
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
-
 /** One bounded invocation (rule 6): every selected model, in catalog priority order. */
 export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   const { sql, config } = opts;
@@ -90,7 +82,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
     returning id`;
   const locks = new ModelLocks(config.dbUrl);
   const reports: ModelReport[] = [];
-  let systemic: string | null = null;
+  let systemic: unknown = null;
   let context: OdooCallContext | null = null;
 
   /** One model's turn: under its lock; a failure is recorded on it and the others go on. */
@@ -119,8 +111,8 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       report.status = 'error';
       report.error = describeError(e);
       opts.log?.(`[${entry.model}] ${report.error}`);
-      await recordError(sql, entry.model, report.error);
-      if (isSystemic(e)) systemic = report.error;
+      await recordError(sql, entry.model, e);
+      if (isSystemic(e)) systemic = e;
     }
   };
 
@@ -143,7 +135,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       reports.push(report);
       if (systemic) {
         report.status = 'error';
-        report.error = systemic;
+        report.error = describeError(systemic);
         await recordError(sql, entry.model, systemic);
         continue;
       }
@@ -350,10 +342,4 @@ async function runModel(
       last_success_at = case when ${report.done} then now() else last_success_at end, updated_at = now()
       where model = ${entry.model}`;
   }
-}
-
-async function recordError(sql: Sql, model: string, message: string): Promise<void> {
-  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
-  await sql`update ods.sync_state set last_error = ${message}, last_error_at = now(),
-    consecutive_failures = consecutive_failures + 1, updated_at = now() where model = ${model}`;
 }
