@@ -75,7 +75,10 @@ describe('the odoo-sync function on the local stack with a malformed secret list
     for (const key of [SERVICE_ROLE_KEY[0], SERVICE_ROLE_KEY[5], SERVICE_ROLE_KEY]) {
       const res = await call(key);
       expect(res.status, key).toBe(500);
-      expect(await res.json()).toEqual({ error: 'the function is misconfigured: see its logs' });
+      expect(await res.json()).toEqual({
+        error: 'the function is misconfigured: see its logs',
+        category: 'config',
+      });
     }
     expect(logs.join('\n')).toMatch(
       /odoo-sync refuses every call: SUPABASE_SECRET_KEYS must be a JSON object of name → key, not a string/,

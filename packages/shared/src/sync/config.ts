@@ -1,3 +1,4 @@
+import { strictDecimal } from '../config/strict-decimal.ts';
 import { strictInt } from '../config/strict-int.ts';
 import { SyncConfigError } from './errors.ts';
 
@@ -16,6 +17,17 @@ export interface SyncConfig {
   maxRequestsPerSecond: number;
   /** How long a model's fields_get stays trusted (SYNC_SCHEMA_TTL_MINUTES, 60; 0..10080). */
   schemaTtlMinutes: number;
+  /**
+   * How far a write_date may run ahead of Odoo's clock (its HTTP Date) before it is treated as
+   * an outlier that must not move the high-water mark (SYNC_CLOCK_SKEW_SECONDS, 120; 0..86400).
+   */
+  clockSkewSeconds: number;
+  /**
+   * Every model's content sweep — Odoo's (id, write_date) against the mirror's — completes one
+   * cycle within this many hours; the reconcile cron spreads a cycle over it (SYNC_SWEEP_HOURS, 24;
+   * 0.01..8760, a decimal).
+   */
+  sweepHours: number;
   /**
    * Snapshot pages go in by binary COPY (SYNC_COPY, on). Off: they are upserted like any other
    * page (about half as fast), for a connection that cannot COPY, such as some poolers.
@@ -45,6 +57,20 @@ function int(
   return r.value;
 }
 
+function decimal(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const r = strictDecimal(name, raw, min, max);
+  if ('problem' in r) throw new SyncConfigError(r.problem);
+  return r.value;
+}
+
 export function loadSyncConfig(env: Record<string, string | undefined>): SyncConfig {
   const dbUrl = env.SUPABASE_DB_URL;
   if (!dbUrl)
@@ -57,6 +83,8 @@ export function loadSyncConfig(env: Record<string, string | undefined>): SyncCon
     sliceRecords: int(env, 'SYNC_SLICE_RECORDS', 60_000, 1, 10_000_000),
     maxRequestsPerSecond: int(env, 'SYNC_MAX_RPS', 10, 0, 10_000),
     schemaTtlMinutes: int(env, 'SYNC_SCHEMA_TTL_MINUTES', 60, 0, 7 * 24 * 60),
+    clockSkewSeconds: int(env, 'SYNC_CLOCK_SKEW_SECONDS', 120, 0, 24 * 3600),
+    sweepHours: decimal(env, 'SYNC_SWEEP_HOURS', 24, 0.01, 24 * 365),
     copy: flag(env, 'SYNC_COPY', true),
   };
 }

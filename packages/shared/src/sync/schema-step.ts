@@ -6,6 +6,7 @@ import { type ModelRun, request } from './engine-context.ts';
 import { UnknownModelError } from './errors.ts';
 import { ensureMirrorTable } from './mirror-table.ts';
 import type { ModelState } from './model-state.ts';
+import { queueReread } from './reread-step.ts';
 
 /**
  * The model's columns: from the cached fields_get while it is fresh and the catalog entry has
@@ -52,6 +53,15 @@ export async function ensureSchema(
   if (missing.length)
     run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${missing.join(', ')}`);
   await ensureMirrorTable(run.sql, entry.model, table, columns);
+  // A field that appears after rows were copied (a catalog edit, an Odoo upgrade) gets its
+  // values by a backfill of that column alone, not as each row happens to change.
+  const before = new Set((state.columns ?? []).map((c) => c.name));
+  const added = columns.filter((c) => !before.has(c.name)).map((c) => c.name);
+  const copied = state.phase === 'incremental' || state.snapshotCursor > 0;
+  if (state.columns !== null && added.length && copied) {
+    run.log?.(`[${entry.model}] new field(s) ${added.join(', ')}: backfilling`);
+    await queueReread(run.sql, entry.model, { reason: 'backfill', fields: added, after: 0 });
+  }
   await saveSchema(run.sql, entry.model, columns, missing);
   state.columns = columns;
   state.missingFields = missing;
