@@ -142,12 +142,12 @@ describe('failures that never reach a model', () => {
         new Request('http://localhost/odoo-sync', {
           method: 'POST',
           headers: {
-            Authorization: 'Bearer svc-secret-for-tests',
+            Authorization: 'Bearer svc-secret-for-tests-0123456789abcdef',
             'X-Sync-Invocation': String(invocation),
           },
           body: JSON.stringify({ mode: 'sync', trigger: 'cron' }),
         }),
-        { ...env, SUPABASE_SERVICE_ROLE_KEY: 'svc-secret-for-tests' },
+        { ...env, SUPABASE_SERVICE_ROLE_KEY: 'svc-secret-for-tests-0123456789abcdef' },
       );
     const first = (await tick())!;
     const [{ id }] = await h.sql`select id from ods.invocations where request_id = ${first}`;
