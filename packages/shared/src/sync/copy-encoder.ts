@@ -1,6 +1,14 @@
 import type { Column, SqlType } from './columns.ts';
-import { badValue, convertPage, laterWriteDate, type PageFacts, recordId } from './convert.ts';
+import {
+  badValue,
+  convertPage,
+  laterWriteDate,
+  type PageFacts,
+  recordId,
+  recordList,
+} from './convert.ts';
 import { CopyOut, odooDateDays, odooDatetimeMicros, writeDouble } from './copy-format.ts';
+import { jsonFault } from './value-checks.ts';
 
 // Odoo records as the body of `COPY … FROM STDIN (FORMAT binary)`. Postgres then reads each
 // value with its type's binary receive function instead of parsing text or JSON: at 1,000,000
@@ -44,9 +52,7 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   text: (out, v) => {
     if (empty(v)) return out.nul();
-    if (typeof v !== 'string') return false;
-    out.text(v);
-    return true;
+    return typeof v === 'string' && out.text(v);
   },
   date: (out, v) => {
     if (empty(v)) return out.nul();
@@ -74,8 +80,8 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   jsonb: (out, v) => {
     if (empty(v)) return out.nul();
-    out.text(JSON.stringify(v), 1); // jsonb's binary form: version 1, then the text
-    return true;
+    if (jsonFault(v)) return false;
+    return out.text(JSON.stringify(v), 1); // jsonb's binary form: version 1, then the text
   },
 };
 
@@ -86,6 +92,7 @@ export function encodeCopyPage(
   records: readonly Record<string, unknown>[],
   keepRows = false,
 ): CopyPage {
+  recordList(model, records);
   const out = new CopyOut(records.length * 40 * columns.length);
   const names = columns.map((c) => c.name);
   const writers = columns.map((c) => WRITERS[c.sqlType]);

@@ -2,6 +2,7 @@
 // header and trailer, and the value layouts that need arithmetic (numeric, date, timestamp).
 // Layout: https://www.postgresql.org/docs/15/sql-copy.html (binary format) and each type's
 // *_recv function (numeric_recv, date_recv, timestamp_recv, array_recv, jsonb_recv).
+import { textFault } from './value-checks.ts';
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // PGCOPY\n\377\r\n\0
 const TWO_32 = 4294967296;
@@ -70,8 +71,11 @@ export class CopyOut {
     this.i32(end - at - 4);
     this.pos = end;
   }
-  /** A length word, then `prefix` (a byte, if given) and the UTF-8 of `s`. */
-  text(s: string, prefix = -1) {
+  /**
+   * A length word, then `prefix` (a byte, if given) and the UTF-8 of `s`. False when `s` is not
+   * text Postgres can hold (NUL, a lone surrogate): the caller then refuses the page.
+   */
+  text(s: string, prefix = -1): boolean {
     this.room(9 + s.length * 3);
     const at = this.pos;
     this.pos += 4;
@@ -79,15 +83,23 @@ export class CopyOut {
     const b = this.bytes;
     let p = this.pos;
     let i = 0;
+    let nul = false;
     // ASCII by hand; the first other character hands the rest to the (slower to call) encoder.
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) break;
+      if (c === 0) nul = true;
       b[p++] = c;
     }
-    if (i < s.length) p += utf8.encodeInto(s.slice(i), b.subarray(p)).written;
+    let fault = false;
+    if (i < s.length) {
+      const rest = s.slice(i);
+      fault = textFault(rest) !== null; // TextEncoder would write U+FFFD for a lone surrogate
+      p += utf8.encodeInto(rest, b.subarray(p)).written;
+    }
     this.pos = p;
     this.patchLength(at);
+    return !nul && !fault;
   }
   /** An empty int8[] (no dimensions). Returns true, like nul(). */
   emptyInt8Array(): true {
@@ -217,13 +229,17 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
-/** 'YYYY-MM-DD' at b[at..at+10) as days since Postgres' epoch, or NaN. */
+/**
+ * 'YYYY-MM-DD' at b[at..at+10) as days since Postgres' epoch, or NaN. Year 0 does not exist in
+ * Postgres' text input (it refuses '0000-01-01'), so it is refused here too: through binary COPY
+ * it would become 1 BC.
+ */
 export function pgDays(b: ArrayLike<number>, at: number): number {
   if (b[at + 4] !== 45 || b[at + 7] !== 45) return Number.NaN;
   const y = two(b, at) * 100 + two(b, at + 2);
   const m = two(b, at + 5);
   const d = two(b, at + 8);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= MONTH_DAYS[m - 1])) return Number.NaN;
+  if (!(y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= MONTH_DAYS[m - 1])) return Number.NaN;
   if (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return Number.NaN;
   return daysFromCivil(y, m, d) - PG_EPOCH_DAYS;
 }
@@ -255,11 +271,16 @@ export function pgMicros(b: ArrayLike<number>, at: number, len: number): number 
   return ((days * 24 + h) * 60 + mi) * 60_000_000 + sec * 1_000_000 + micros;
 }
 
-// Strings are copied here to be read as bytes, by the same code that reads JSON bytes.
+// Strings are copied here to be read as bytes, by the same code that reads JSON bytes. Only
+// ASCII: a Uint8Array keeps the low byte of a wider character, so 'İ' (U+0130) would read as '0'.
 const scratch = new Uint8Array(32);
 function toScratch(s: string): number {
   if (s.length > scratch.length) return -1;
-  for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    scratch[i] = c;
+  }
   return s.length;
 }
 

@@ -295,8 +295,8 @@ class Parser {
               p += 6;
             }
           }
-          // A lone surrogate becomes U+FFFD, as TextEncoder writes it on the slow path.
-          if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+          // NUL and lone surrogates are not text Postgres can hold: the slow path names them.
+          if (cp === 0 || (cp >= 0xd800 && cp <= 0xdfff)) throw DECLINE;
           writeCodePoint(out, cp);
           break;
         }
