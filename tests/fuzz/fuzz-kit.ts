@@ -16,6 +16,10 @@ export function fuzzIterations(base: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : base;
 }
 
+/** A test's time limit for `iterations` inputs of about `msEach` (long FUZZ_ITERATIONS runs). */
+export const timeoutFor = (iterations: number, msEach: number) =>
+  Math.max(30_000, iterations * msEach * 3);
+
 /** Longest any one input may take: an order of magnitude above the slowest seen, for a loaded CI. */
 export const MAX_MS_PER_INPUT = 2_000;
 

@@ -131,6 +131,37 @@ describe('bad values fail the page, naming model, id and field', () => {
   });
 });
 
+describe('values both encodings land exactly as Postgres reads their JSON text', () => {
+  /** Microseconds since 1970, as Postgres computed them from the JSON path's text. */
+  const PG_EPOCH_US = 946_684_800_000_000n;
+  const cols = [col('id', 'bigint'), col('write_date', 'timestamptz')];
+  const stamp = (page: Uint8Array) =>
+    new DataView(page.buffer, page.byteOffset).getBigInt64(19 + 2 + 12 + 4) + PG_EPOCH_US;
+
+  it.each([
+    // Beyond 2^53 µs from 2000 (years after 2285), a double has no single microseconds.
+    ['3814-04-28 14:25:19.998482', 58201165519998482n],
+    // Postgres rounds a fraction to microseconds with rint(): halves to even.
+    ['2024-01-01 10:00:00.0000025', 1704103200000002n],
+    ['2024-01-01 10:00:00.0000015', 1704103200000002n],
+    ['2024-01-01 10:00:00.0000005', 1704103200000000n],
+  ])('%s (found by fuzzing against Postgres)', (v, us) => {
+    const records = [{ id: 1, write_date: v }];
+    expect(stamp(encodeCopyPage('m', cols, records).copy)).toBe(us);
+    const body = utf8.encode(JSON.stringify({ result: records }));
+    expect(stamp(transcodeSearchRead('m', cols, body, true)!.copy)).toBe(us);
+  });
+
+  it('NaN in a jsonb field is SQL NULL both ways, as json_to_recordset reads JSON null', () => {
+    const cols = [col('id', 'bigint'), col('meta', 'jsonb')];
+    expect(encodePage('m', cols, [{ id: 1, meta: Number.NaN }]).json).toBe(
+      '[{"id":1,"meta":null}]',
+    );
+    const nul = encodeCopyPage('m', cols, [{ id: 1, meta: Number.NaN }]).copy;
+    expect(new DataView(nul.buffer, nul.byteOffset).getInt32(19 + 2 + 12)).toBe(-1);
+  });
+});
+
 describe('field names from fields_get', () => {
   const long = (c: string) => `f_${c.repeat(70)}`;
   const FIELDS = {

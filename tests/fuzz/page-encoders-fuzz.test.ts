@@ -12,7 +12,7 @@ import { encodePage, type JsonPage } from '../../packages/shared/src/sync/conver
 import { type CopyPage, encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { transcodeSearchRead } from '../../packages/shared/src/sync/copy-transcoder.ts';
 import { MalformedRecordError } from '../../packages/shared/src/sync/errors.ts';
-import { Fuzz, fuzzIterations, fuzzSeed, MAX_MS_PER_INPUT, timed } from './fuzz-kit.ts';
+import { Fuzz, fuzzIterations, fuzzSeed, MAX_MS_PER_INPUT, timed, timeoutFor } from './fuzz-kit.ts';
 import { randomFieldsGet, randomRecords } from './values.ts';
 
 const MODEL = 'x.fuzz_model';
@@ -47,64 +47,70 @@ describe('page encoders on random Odoo answers', () => {
   const seed = fuzzSeed(20261204);
   const iterations = fuzzIterations(150);
 
-  it(`plan, encode and transcode alike, failing only with named errors (FUZZ_SEED=${seed}, ${iterations} pages)`, () => {
-    const f = new Fuzz(seed);
-    const tally = { pages: 0, accepted: 0, refused: 0, transcoded: 0, declined: 0, maxMs: 0 };
-    for (let i = 0; i < iterations; i++) {
-      const fields = randomFieldsGet(f);
-      const wanted = f.chance(0.8) ? ['*'] : Object.keys(fields).slice(0, 4);
-      const plan = timed(() => planColumns(fields, wanted));
-      expect(plan.error, f.where(i, 'planColumns')).toBeUndefined();
-      const { columns, rejected } = plan.value!;
-      for (const c of columns) expect(fieldNameFault(c.name), f.where(i, c.name)).toBeNull();
-      for (const r of rejected) expect(fieldNameFault(r.name) ?? r.reason).toBeTruthy();
+  it(
+    `plan, encode and transcode alike, failing only with named errors (FUZZ_SEED=${seed}, ${iterations} pages)`,
+    () => {
+      const f = new Fuzz(seed);
+      const tally = { pages: 0, accepted: 0, refused: 0, transcoded: 0, declined: 0, maxMs: 0 };
+      for (let i = 0; i < iterations; i++) {
+        const fields = randomFieldsGet(f);
+        const wanted = f.chance(0.8) ? ['*'] : Object.keys(fields).slice(0, 4);
+        const plan = timed(() => planColumns(fields, wanted));
+        expect(plan.error, f.where(i, 'planColumns')).toBeUndefined();
+        const { columns, rejected } = plan.value!;
+        for (const c of columns) expect(fieldNameFault(c.name), f.where(i, c.name)).toBeNull();
+        for (const r of rejected) expect(fieldNameFault(r.name) ?? r.reason).toBeTruthy();
 
-      const records = randomRecords(f, columns, f.int(0, 30), f.pick([0, 0.01, 0.05, 0.3]));
-      const json = timed(() => encodePage(MODEL, columns, records, f.chance(0.2)));
-      const copy = timed(() => encodeCopyPage(MODEL, columns, records, f.chance(0.2)));
-      const where = f.where(i, `${JSON.stringify(columns.map((c) => c.sqlType))}`);
-      tally.pages++;
-      tally.maxMs = Math.max(tally.maxMs, plan.ms, json.ms, copy.ms);
-      expect(Math.max(json.ms, copy.ms), where).toBeLessThan(MAX_MS_PER_INPUT);
-      if (json.error || copy.error) {
-        expectNamedError(json.error, where);
-        expectNamedError(copy.error, where);
-        expect((copy.error as Error).message, where).toBe((json.error as Error).message);
-        tally.refused++;
-      } else {
-        const page = json.value as JsonPage;
-        const rows = JSON.parse(page.json);
-        expect(rows.length, where).toBe(records.length);
-        expect(page.ids, where).toEqual((copy.value as CopyPage).ids);
-        expect(page.maxWriteDate, where).toBe((copy.value as CopyPage).maxWriteDate);
-        tally.accepted++;
-      }
+        const records = randomRecords(f, columns, f.int(0, 30), f.pick([0, 0.01, 0.05, 0.3]));
+        const json = timed(() => encodePage(MODEL, columns, records, f.chance(0.2)));
+        const copy = timed(() => encodeCopyPage(MODEL, columns, records, f.chance(0.2)));
+        const where = f.where(i, `${JSON.stringify(columns.map((c) => c.sqlType))}`);
+        tally.pages++;
+        tally.maxMs = Math.max(tally.maxMs, plan.ms, json.ms, copy.ms);
+        expect(Math.max(json.ms, copy.ms), where).toBeLessThan(MAX_MS_PER_INPUT);
+        if (json.error || copy.error) {
+          expectNamedError(json.error, where);
+          expectNamedError(copy.error, where);
+          expect((copy.error as Error).message, where).toBe((json.error as Error).message);
+          tally.refused++;
+        } else {
+          const page = json.value as JsonPage;
+          const rows = JSON.parse(page.json);
+          expect(rows.length, where).toBe(records.length);
+          expect(page.ids, where).toEqual((copy.value as CopyPage).ids);
+          expect(page.maxWriteDate, where).toBe((copy.value as CopyPage).maxWriteDate);
+          tally.accepted++;
+        }
 
-      // The same answer as bytes: the transcoder agrees with decoding and encoding, or declines.
-      const enveloped = f.chance(0.5);
-      const b = body(f, records, enveloped);
-      if (!b) continue;
-      const fast = timed(() => transcodeSearchRead(MODEL, columns, b, enveloped));
-      tally.maxMs = Math.max(tally.maxMs, fast.ms);
-      expect(fast.error, where).toBeUndefined();
-      expect(fast.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
-      if (fast.value === undefined) {
-        tally.declined++;
-        continue;
+        // The same answer as bytes: the transcoder agrees with decoding and encoding, or declines.
+        const enveloped = f.chance(0.5);
+        const b = body(f, records, enveloped);
+        if (!b) continue;
+        const fast = timed(() => transcodeSearchRead(MODEL, columns, b, enveloped));
+        tally.maxMs = Math.max(tally.maxMs, fast.ms);
+        expect(fast.error, where).toBeUndefined();
+        expect(fast.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
+        if (fast.value === undefined) {
+          tally.declined++;
+          continue;
+        }
+        const parsed = JSON.parse(new TextDecoder().decode(b));
+        const slow = timed(() =>
+          encodeCopyPage(MODEL, columns, enveloped ? parsed.result : parsed),
+        );
+        expect(slow.error, `${where}: transcoded what encodeCopyPage refuses`).toBeUndefined();
+        const s = slow.value!;
+        expect(Buffer.from(fast.value.copy).equals(Buffer.from(s.copy)), where).toBe(true);
+        expect(fast.value.ids, where).toEqual(s.ids);
+        expect(fast.value.maxWriteDate, where).toBe(s.maxWriteDate);
+        tally.transcoded++;
       }
-      const parsed = JSON.parse(new TextDecoder().decode(b));
-      const slow = timed(() => encodeCopyPage(MODEL, columns, enveloped ? parsed.result : parsed));
-      expect(slow.error, `${where}: transcoded what encodeCopyPage refuses`).toBeUndefined();
-      const s = slow.value!;
-      expect(Buffer.from(fast.value.copy).equals(Buffer.from(s.copy)), where).toBe(true);
-      expect(fast.value.ids, where).toEqual(s.ids);
-      expect(fast.value.maxWriteDate, where).toBe(s.maxWriteDate);
-      tally.transcoded++;
-    }
-    console.log(`page encoders fuzz, FUZZ_SEED=${seed}:`, JSON.stringify(tally));
-    // A generator that stopped producing one of the outcomes would test less than it claims.
-    expect(tally.accepted).toBeGreaterThan(iterations / 10);
-    expect(tally.refused).toBeGreaterThan(iterations / 10);
-    expect(tally.transcoded).toBeGreaterThan(iterations / 20);
-  });
+      console.log(`page encoders fuzz, FUZZ_SEED=${seed}:`, JSON.stringify(tally));
+      // A generator that stopped producing one of the outcomes would test less than it claims.
+      expect(tally.accepted).toBeGreaterThan(iterations / 10);
+      expect(tally.refused).toBeGreaterThan(iterations / 10);
+      expect(tally.transcoded).toBeGreaterThan(iterations / 20);
+    },
+    timeoutFor(iterations, 5),
+  );
 });

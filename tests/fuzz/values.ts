@@ -39,8 +39,13 @@ export function randomFieldsGet(f: Fuzz): Record<string, OdooFieldInfo> {
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const date = (f: Fuzz) =>
   `${pad(f.int(1, 9999), 4)}-${pad(f.int(1, 12), 2)}-${pad(f.int(1, 28), 2)}`;
+/** A fraction of a second: Odoo sends none, but Postgres reads up to any length (and rounds). */
+const fraction = (f: Fuzz) =>
+  f.chance(0.3)
+    ? f.pick(['0000005', '0000015', '0000025', '9999995', '9999994999', '5', '000001'])
+    : Array.from({ length: f.int(1, 12) }, () => f.int(0, 9)).join('');
 const time = (f: Fuzz) =>
-  `${pad(f.int(0, 23), 2)}:${pad(f.int(0, 59), 2)}:${pad(f.int(0, 59), 2)}${f.chance(0.1) ? `.${f.int(0, 999999)}` : ''}`;
+  `${pad(f.int(0, 23), 2)}:${pad(f.int(0, 59), 2)}:${pad(f.int(0, 59), 2)}${f.chance(0.15) ? `.${fraction(f)}` : ''}`;
 
 function double(f: Fuzz): number {
   switch (f.int(0, 4)) {

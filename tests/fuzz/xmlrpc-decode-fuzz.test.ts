@@ -14,7 +14,15 @@ import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { MalformedRecordError } from '../../packages/shared/src/sync/errors.ts';
-import { Fuzz, fuzzIterations, fuzzSeed, MAX_MS_PER_INPUT, mutate, timed } from './fuzz-kit.ts';
+import {
+  Fuzz,
+  fuzzIterations,
+  fuzzSeed,
+  MAX_MS_PER_INPUT,
+  mutate,
+  timed,
+  timeoutFor,
+} from './fuzz-kit.ts';
 
 /** Text XML can carry (the encoder refuses the rest, as CPython's does not check). */
 function sendable(f: Fuzz): string {
@@ -127,70 +135,82 @@ describe('XML-RPC decoder on random and mutated answers', () => {
   const seed = fuzzSeed(4242);
   const iterations = fuzzIterations(300);
 
-  it(`decodes what Odoo's marshaller writes to the same value (FUZZ_SEED=${seed})`, () => {
-    const f = new Fuzz(seed);
-    for (let i = 0; i < iterations / 2; i++) {
-      const v = value(f, 4);
-      const got = decodeXmlRpcResponse(encodeXmlRpcResponse(v));
-      expect(got, f.where(i)).toEqual({ fault: false, value: v });
-    }
-  });
-
-  it(`fails only with XmlRpcDecodeError, in bounded time, and feeds the encoders only what they name (FUZZ_SEED=${seed}, ${iterations} bodies)`, () => {
-    const f = new Fuzz(seed + 1);
-    const tally = { bodies: 0, decoded: 0, refused: 0, truncated: 0, pages: 0, maxMs: 0 };
-    for (let i = 0; i < iterations; i++) {
-      let b = encodeXmlRpcResponse(records(f));
-      for (let m = f.pick([0, 1, 1, 2, 3]); m > 0; m--) b = mutate(f, b, SNIPPETS);
-      const where = f.where(i, new TextDecoder().decode(b.subarray(0, 300)));
-      const r = timed(() => decodeXmlRpcResponse(b));
-      tally.bodies++;
-      tally.maxMs = Math.max(tally.maxMs, r.ms);
-      expect(r.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
-      if (r.error) {
-        expect(r.error, `${where}: ${r.error}`).toBeInstanceOf(XmlRpcDecodeError);
-        tally.refused++;
-        if ((r.error as XmlRpcDecodeError).truncated) tally.truncated++;
-        continue;
+  it(
+    `decodes what Odoo's marshaller writes to the same value (FUZZ_SEED=${seed})`,
+    () => {
+      const f = new Fuzz(seed);
+      for (let i = 0; i < iterations / 2; i++) {
+        const v = value(f, 4);
+        const got = decodeXmlRpcResponse(encodeXmlRpcResponse(v));
+        expect(got, f.where(i)).toEqual({ fault: false, value: v });
       }
-      tally.decoded++;
-      const answer = r.value!;
-      if (answer.fault) continue;
-      for (const encode of [encodePage, encodeCopyPage]) {
-        for (const columns of [COLUMNS, WITH_JSON]) {
-          const page = timed(() => encode('x.m', columns, answer.value as never));
-          expect(page.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
-          if (page.error) {
-            expect(page.error, `${where}: ${page.error}`).toBeInstanceOf(MalformedRecordError);
-            expect((page.error as Error).message, where).toMatch(
-              /^x\.m( id -?\d+, field \w+: |: )/,
-            );
-          } else tally.pages++;
+    },
+    timeoutFor(iterations, 3),
+  );
+
+  it(
+    `fails only with XmlRpcDecodeError, in bounded time, and feeds the encoders only what they name (FUZZ_SEED=${seed}, ${iterations} bodies)`,
+    () => {
+      const f = new Fuzz(seed + 1);
+      const tally = { bodies: 0, decoded: 0, refused: 0, truncated: 0, pages: 0, maxMs: 0 };
+      for (let i = 0; i < iterations; i++) {
+        let b = encodeXmlRpcResponse(records(f));
+        for (let m = f.pick([0, 1, 1, 2, 3]); m > 0; m--) b = mutate(f, b, SNIPPETS);
+        const where = f.where(i, new TextDecoder().decode(b.subarray(0, 300)));
+        const r = timed(() => decodeXmlRpcResponse(b));
+        tally.bodies++;
+        tally.maxMs = Math.max(tally.maxMs, r.ms);
+        expect(r.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
+        if (r.error) {
+          expect(r.error, `${where}: ${r.error}`).toBeInstanceOf(XmlRpcDecodeError);
+          tally.refused++;
+          if ((r.error as XmlRpcDecodeError).truncated) tally.truncated++;
+          continue;
+        }
+        tally.decoded++;
+        const answer = r.value!;
+        if (answer.fault) continue;
+        for (const encode of [encodePage, encodeCopyPage]) {
+          for (const columns of [COLUMNS, WITH_JSON]) {
+            const page = timed(() => encode('x.m', columns, answer.value as never));
+            expect(page.ms, where).toBeLessThan(MAX_MS_PER_INPUT);
+            if (page.error) {
+              expect(page.error, `${where}: ${page.error}`).toBeInstanceOf(MalformedRecordError);
+              expect((page.error as Error).message, where).toMatch(
+                /^x\.m( id -?\d+, field \w+: |: )/,
+              );
+            } else tally.pages++;
+          }
         }
       }
-    }
-    console.log(`XML-RPC fuzz, FUZZ_SEED=${seed}:`, JSON.stringify(tally));
-    expect(tally.decoded).toBeGreaterThan(iterations / 10);
-    expect(tally.refused).toBeGreaterThan(iterations / 4);
-    expect(tally.pages).toBeGreaterThan(0);
-  });
+      console.log(`XML-RPC fuzz, FUZZ_SEED=${seed}:`, JSON.stringify(tally));
+      expect(tally.decoded).toBeGreaterThan(iterations / 10);
+      expect(tally.refused).toBeGreaterThan(iterations / 4);
+      expect(tally.pages).toBeGreaterThan(0);
+    },
+    timeoutFor(iterations, 3),
+  );
 
-  it(`says a body cut anywhere was cut (FUZZ_SEED=${seed})`, () => {
-    const f = new Fuzz(seed + 2);
-    for (let i = 0; i < iterations / 3; i++) {
-      const whole = encodeXmlRpcResponse(records(f));
-      const cut = whole.subarray(0, f.int(0, whole.length - 1));
-      const r = timed(() => decodeXmlRpcResponse(cut));
-      const where = f.where(i, new TextDecoder().decode(cut.subarray(-120)));
-      if (r.error === undefined) {
-        // Only the final newline may go: the document itself was complete.
-        expect(whole.length - cut.length, where).toBe(1);
-        continue;
+  it(
+    `says a body cut anywhere was cut (FUZZ_SEED=${seed})`,
+    () => {
+      const f = new Fuzz(seed + 2);
+      for (let i = 0; i < iterations / 3; i++) {
+        const whole = encodeXmlRpcResponse(records(f));
+        const cut = whole.subarray(0, f.int(0, whole.length - 1));
+        const r = timed(() => decodeXmlRpcResponse(cut));
+        const where = f.where(i, new TextDecoder().decode(cut.subarray(-120)));
+        if (r.error === undefined) {
+          // Only the final newline may go: the document itself was complete.
+          expect(whole.length - cut.length, where).toBe(1);
+          continue;
+        }
+        expect(r.error, where).toBeInstanceOf(XmlRpcDecodeError);
+        expect((r.error as XmlRpcDecodeError).truncated, `${where}: ${r.error}`).toBe(true);
       }
-      expect(r.error, where).toBeInstanceOf(XmlRpcDecodeError);
-      expect((r.error as XmlRpcDecodeError).truncated, `${where}: ${r.error}`).toBe(true);
-    }
-  });
+    },
+    timeoutFor(iterations, 3),
+  );
 
   it('quotes a long tag name with bytes that are not UTF-8 in its own error (found by fuzzing)', () => {
     const body = new Uint8Array([

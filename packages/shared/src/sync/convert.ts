@@ -1,7 +1,7 @@
 import type { Column } from './columns.ts';
 import { odooDateDays, odooDatetimeMicros } from './copy-format.ts';
 import { MalformedRecordError } from './errors.ts';
-import { jsonFault, preview, textFault } from './value-checks.ts';
+import { jsonFault, jsonText, preview, textFault } from './value-checks.ts';
 
 // Odoo's wire values → the JSON json_to_recordset turns into each column's type. Numbers stay
 // JSON numbers: their text is the shortest round-trip decimal of the double, which Postgres
@@ -87,7 +87,7 @@ const ENCODERS: Record<Column['sqlType'], Encoder> = {
   ),
   boolean: (v) =>
     typeof v === 'boolean' ? String(v) : v === null || v === undefined ? 'null' : undefined,
-  jsonb: orNull((v) => (jsonFault(v) ? undefined : JSON.stringify(v))),
+  jsonb: orNull((v) => (jsonFault(v) ? undefined : jsonText(v))),
 };
 
 const EXPECTED: Record<Column['sqlType'], string> = {

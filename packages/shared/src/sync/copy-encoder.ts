@@ -7,8 +7,14 @@ import {
   recordId,
   recordList,
 } from './convert.ts';
-import { CopyOut, odooDateDays, odooDatetimeMicros, writeDouble } from './copy-format.ts';
-import { jsonFault } from './value-checks.ts';
+import {
+  CopyOut,
+  odooDateDays,
+  odooDatetimeMicros,
+  odooDatetimeMicrosExact,
+  writeDouble,
+} from './copy-format.ts';
+import { jsonFault, jsonText } from './value-checks.ts';
 
 // Odoo records as the body of `COPY … FROM STDIN (FORMAT binary)`. Postgres then reads each
 // value with its type's binary receive function instead of parsing text or JSON: at 1,000,000
@@ -67,7 +73,8 @@ const WRITERS: Record<SqlType, Writer> = {
     if (empty(v)) return out.nul();
     const us = typeof v === 'string' ? odooDatetimeMicros(v) : Number.NaN;
     if (Number.isNaN(us)) return false;
-    out.int8(us);
+    if (Number.isSafeInteger(us)) out.int8(us);
+    else out.int8Big(odooDatetimeMicrosExact(v as string));
     return true;
   },
   boolean: (out, v) => {
@@ -81,7 +88,11 @@ const WRITERS: Record<SqlType, Writer> = {
   jsonb: (out, v) => {
     if (empty(v)) return out.nul();
     if (jsonFault(v)) return false;
-    return out.text(JSON.stringify(v), 1); // jsonb's binary form: version 1, then the text
+    const text = jsonText(v);
+    if (text === undefined) return false;
+    // NaN or Infinity: JSON null, which json_to_recordset (the upsert) reads as SQL NULL.
+    if (text === 'null') return out.nul();
+    return out.text(text, 1); // jsonb's binary form: version 1, then the text
   },
 };
 

@@ -64,6 +64,13 @@ export class CopyOut {
     this.i32(8);
     this.i64(n);
   }
+  /** An int8 beyond the safe integers. */
+  int8Big(n: bigint) {
+    this.room(12);
+    this.i32(8);
+    this.i32(Number(BigInt.asIntN(32, n >> 32n)));
+    this.i32(Number(BigInt.asUintN(32, n)));
+  }
   /** Writes the length word of a value started at `at` (its bytes follow the word). */
   patchLength(at: number) {
     const end = this.pos;
@@ -244,11 +251,14 @@ export function pgDays(b: ArrayLike<number>, at: number): number {
   return daysFromCivil(y, m, d) - PG_EPOCH_DAYS;
 }
 
+/** The microseconds of the datetime pgSeconds last read (0 to 1,000,000 after rounding). */
+let fractionMicros = 0;
+
 /**
- * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as microseconds since Postgres'
- * epoch, or NaN.
+ * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as whole seconds since Postgres'
+ * epoch, its fraction in fractionMicros; NaN when it is not such a datetime.
  */
-export function pgMicros(b: ArrayLike<number>, at: number, len: number): number {
+function pgSeconds(b: ArrayLike<number>, at: number, len: number): number {
   if (len < 19 || b[at + 10] !== 32 || b[at + 13] !== 58 || b[at + 16] !== 58) return Number.NaN;
   const days = pgDays(b, at);
   const h = two(b, at + 11);
@@ -266,9 +276,29 @@ export function pgMicros(b: ArrayLike<number>, at: number, len: number): number 
       frac = frac * 10 + d;
       scale *= 10;
     }
-    micros = Math.round((frac / scale) * 1e6); // Postgres rounds to microseconds too
+    // As Postgres: the fraction as a double (frac / scale is the double strtod reads), times a
+    // million, rounded by rint() (halves to even, where Math.round rounds them up).
+    const x = (frac / scale) * 1e6;
+    micros = Math.round(x);
+    if (micros - x === 0.5 && micros % 2 === 1) micros--;
   }
-  return ((days * 24 + h) * 60 + mi) * 60_000_000 + sec * 1_000_000 + micros;
+  fractionMicros = micros;
+  return ((days * 24 + h) * 60 + mi) * 60 + sec;
+}
+
+/**
+ * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as microseconds since Postgres'
+ * epoch, or NaN. Exact while it is a safe integer (years 1715 to 2285); beyond, write it with
+ * pgMicrosExact.
+ */
+export function pgMicros(b: ArrayLike<number>, at: number, len: number): number {
+  return pgSeconds(b, at, len) * 1_000_000 + fractionMicros;
+}
+
+/** pgMicros exactly, for the datetimes whose microseconds a double cannot hold. */
+export function pgMicrosExact(b: ArrayLike<number>, at: number, len: number): bigint {
+  const seconds = pgSeconds(b, at, len);
+  return BigInt(seconds) * 1_000_000n + BigInt(fractionMicros);
 }
 
 // Strings are copied here to be read as bytes, by the same code that reads JSON bytes. Only
@@ -293,4 +323,9 @@ export function odooDateDays(s: string): number {
 export function odooDatetimeMicros(s: string): number {
   const len = toScratch(s);
   return len < 0 ? Number.NaN : pgMicros(scratch, 0, len);
+}
+
+/** odooDatetimeMicros exactly, for a datetime it accepted but a double cannot hold. */
+export function odooDatetimeMicrosExact(s: string): bigint {
+  return pgMicrosExact(scratch, 0, toScratch(s));
 }

@@ -35,6 +35,11 @@ export function jsonFault(v: unknown, depth = 0): string | null {
   return null;
 }
 
+/** JSON text of a value jsonFault passed; undefined for what JSON cannot carry (a function). */
+export function jsonText(v: unknown): string | undefined {
+  return typeof v === 'function' || typeof v === 'symbol' ? undefined : JSON.stringify(v);
+}
+
 /** A short, printable rendering of any value for an error message (never throws). */
 export function preview(v: unknown, max = 80): string {
   let s: string | undefined;
