@@ -11,7 +11,6 @@ import {
   OdooTruncatedBodyError,
 } from '../../packages/shared/src/odoo/errors.ts';
 import { parseJsonBody } from '../../packages/shared/src/odoo/json-body.ts';
-import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { transcodeSearchRead } from '../../packages/shared/src/sync/copy-transcoder.ts';
 import { MalformedRecordError } from '../../packages/shared/src/sync/errors.ts';
@@ -25,23 +24,9 @@ import {
   timed,
   timeoutFor,
 } from './fuzz-kit.ts';
-import { randomRecords } from './values.ts';
+import { col, randomRecords, TRANSCODABLE } from './values.ts';
 
-const col = (name: string, sqlType: Column['sqlType']): Column => ({
-  name,
-  sqlType,
-  odooType: 'x',
-});
-const COLUMNS = [
-  col('id', 'bigint'),
-  col('amount', 'numeric'),
-  col('date', 'date'),
-  col('name', 'text'),
-  col('partner_id', 'bigint'),
-  col('reconciled', 'boolean'),
-  col('tag_ids', 'bigint[]'),
-  col('write_date', 'timestamptz'),
-];
+const COLUMNS = TRANSCODABLE;
 const SNIPPETS = [
   '[',
   '{',

@@ -4,29 +4,13 @@
 // landing differently is a value stored wrong. A failure prints FUZZ_SEED.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { writePage } from '../../packages/shared/src/sync/page-writer.ts';
 import { Fuzz, fuzzIterations, fuzzSeed, timed, timeoutFor } from './fuzz-kit.ts';
-import { randomRecords } from './values.ts';
+import { EVERY_TYPE, randomRecords } from './values.ts';
 
-const col = (name: string, sqlType: Column['sqlType']): Column => ({
-  name,
-  sqlType,
-  odooType: 'x',
-});
-const COLUMNS = [
-  col('id', 'bigint'),
-  col('amount', 'numeric'),
-  col('date', 'date'),
-  col('meta', 'jsonb'),
-  col('name', 'text'),
-  col('partner_id', 'bigint'),
-  col('reconciled', 'boolean'),
-  col('tag_ids', 'bigint[]'),
-  col('write_date', 'timestamptz'),
-];
+const COLUMNS = EVERY_TYPE;
 
 describe('pages the encoders accept, in Postgres', () => {
   let sql: postgres.Sql;

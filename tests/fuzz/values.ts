@@ -1,8 +1,29 @@
 // Random Odoo answers for the fuzz suites: fields_get descriptions with hostile names, and
 // records whose values are mostly what Odoo sends for each type, sometimes anything at all.
 import { XmlRpcDateTime } from '../../packages/shared/src/odoo/xmlrpc-datetime.ts';
-import type { OdooFieldInfo } from '../../packages/shared/src/sync/columns.ts';
+import type { Column, OdooFieldInfo } from '../../packages/shared/src/sync/columns.ts';
 import { deepValue, type Fuzz, hostileFieldName, hostileString } from './fuzz-kit.ts';
+
+export const col = (name: string, sqlType: Column['sqlType']): Column => ({
+  name,
+  sqlType,
+  odooType: 'x',
+});
+
+/** A column of every SQL type the mirror uses, as planColumns orders them (by name). */
+export const EVERY_TYPE = [
+  col('id', 'bigint'),
+  col('amount', 'numeric'),
+  col('date', 'date'),
+  col('meta', 'jsonb'),
+  col('name', 'text'),
+  col('partner_id', 'bigint'),
+  col('reconciled', 'boolean'),
+  col('tag_ids', 'bigint[]'),
+  col('write_date', 'timestamptz'),
+];
+/** The same without jsonb, which the transcoder leaves to the slow path. */
+export const TRANSCODABLE = EVERY_TYPE.filter((c) => c.sqlType !== 'jsonb');
 
 const ODOO_TYPES = [
   'integer',

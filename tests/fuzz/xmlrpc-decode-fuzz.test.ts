@@ -10,7 +10,6 @@ import {
   XmlRpcDateTime,
   XmlRpcDecodeError,
 } from '../../packages/shared/src/odoo/index.ts';
-import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { MalformedRecordError } from '../../packages/shared/src/sync/errors.ts';
@@ -23,6 +22,7 @@ import {
   timed,
   timeoutFor,
 } from './fuzz-kit.ts';
+import { col, TRANSCODABLE } from './values.ts';
 
 /** Text XML can carry (the encoder refuses the rest, as CPython's does not check). */
 function sendable(f: Fuzz): string {
@@ -74,20 +74,8 @@ function records(f: Fuzz): Record<string, unknown>[] {
   }));
 }
 
-const col = (name: string, sqlType: Column['sqlType']): Column => ({
-  name,
-  sqlType,
-  odooType: 'x',
-});
-const COLUMNS = [
-  col('id', 'bigint'),
-  col('amount', 'numeric'),
-  col('date', 'date'),
-  col('name', 'text'),
-  col('partner_id', 'bigint'),
-  col('write_date', 'timestamptz'),
-];
-const WITH_JSON = [...COLUMNS.slice(0, 3), col('name', 'jsonb'), ...COLUMNS.slice(4)];
+const COLUMNS = TRANSCODABLE;
+const WITH_JSON = COLUMNS.map((c) => (c.name === 'name' ? col('name', 'jsonb') : c));
 
 const SNIPPETS = [
   '<value>',
