@@ -178,6 +178,46 @@ describe('JSON answers, mutated', () => {
     timeoutFor(iterations, 3),
   );
 
+  it.each(
+    (
+      [
+        ['[1, 2', true],
+        ['{"a": "x\\', true],
+        ['{"a": tr', true],
+        ['{"a": 1.', true],
+        ['{"a": -', true],
+        ['{"a": 1e+', true],
+        ['{"a": "\\u12', true],
+        ['{"a"', true],
+        [`${'['.repeat(200_000)}`, true],
+        ['{"result": [1,,2', false],
+        ['{"a": 1 "b"', false],
+        ['{"a": trux', false],
+        ['{"a": 01', false],
+        ['{"a": 1.}', false],
+        ['{"a": "\\q', false],
+        ['{"a": "\\u12x', false],
+        ['{"a": 1}}', false],
+        ['{"a" 1', false],
+        ['{1: 2', false],
+        ['[1] [', false],
+        ['<html><body>Bad Gateway', false],
+        ['{"a": NaN', false],
+      ] as const
+    ).map(
+      ([text, cut]) =>
+        [
+          text.length > 40 ? `${text.slice(0, 20)}… (${text.length} chars)` : text,
+          text,
+          cut,
+        ] as const,
+    ),
+  )('%j: cut short (else malformed) is %s', (_, text, cut) => {
+    const r = timed(() => parseJsonBody(utf8.encode(text), ctx, []));
+    expect(r.error).toBeInstanceOf(cut ? OdooTruncatedBodyError : OdooMalformedBodyError);
+    expect(r.ms).toBeLessThan(MAX_MS_PER_INPUT);
+  });
+
   it('JSON nested 100,000 deep is declined by the transcoder and parsed without a stack overflow', () => {
     const deep = utf8.encode(`{"result": [{"id": 1, "name": ${deepJsonText(100_000)}}]}`);
     const cols = [col('id', 'bigint'), col('name', 'text')];
