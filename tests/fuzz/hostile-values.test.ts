@@ -208,6 +208,17 @@ describe('field names from fields_get', () => {
     }
   });
 
+  it.each([
+    ['a string', 'abc'],
+    ['a list', [{ type: 'char' }]],
+    ['null', null],
+  ])('a fields_get answer that is %s is an error naming the model', (_, answer) => {
+    expect(() => planColumns(answer as never, ['*'], 'x.model')).toThrow(MalformedRecordError);
+    expect(() => planColumns(answer as never, ['*'], 'x.model')).toThrow(
+      /^x\.model: fields_get answered .*, not a description of fields/,
+    );
+  });
+
   it('checks names the catalog asks for too', () => {
     const plan = planColumns({ _synced_at: { type: 'datetime' }, name: { type: 'char' } }, [
       '_synced_at',

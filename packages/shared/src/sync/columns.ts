@@ -1,5 +1,6 @@
 // How an Odoo field becomes a Postgres column (DESIGN §3). Decided from fields_get only, so a
 // new model or field is a catalog row, not new code.
+import { MalformedRecordError } from './errors.ts';
 import { preview } from './value-checks.ts';
 
 /** The subset of fields_get attributes the mapping needs. */
@@ -89,7 +90,14 @@ export const describeRejected = (r: RejectedField) => `${preview(r.name)} (skipp
 export function planColumns(
   fields: Record<string, OdooFieldInfo>,
   requested: readonly string[],
+  model = 'fields_get',
 ): ColumnPlan {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw new MalformedRecordError(
+      `${model}: fields_get answered ${preview(fields)}, not a description of fields`,
+      { model },
+    );
+  }
   const info = (name: string): OdooFieldInfo | undefined => {
     const f = Object.hasOwn(fields, name) ? fields[name] : undefined;
     return f !== null && typeof f === 'object' ? f : undefined;

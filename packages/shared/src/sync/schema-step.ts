@@ -48,7 +48,7 @@ export async function ensureSchema(
       model: entry.model,
     });
   }
-  const plan = planColumns(fields, entry.fields);
+  const plan = planColumns(fields, entry.fields, entry.model);
   const { columns } = plan;
   if (plan.missing.length)
     run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${plan.missing.join(', ')}`);
