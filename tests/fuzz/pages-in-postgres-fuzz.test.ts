@@ -4,10 +4,12 @@
 // landing differently is a value stored wrong. A failure prints FUZZ_SEED.
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { planColumns } from '../../packages/shared/src/sync/columns.ts';
 import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
+import { ensureMirrorTable } from '../../packages/shared/src/sync/mirror-table.ts';
 import { writePage } from '../../packages/shared/src/sync/page-writer.ts';
-import { Fuzz, fuzzIterations, fuzzSeed, timed, timeoutFor } from './fuzz-kit.ts';
+import { Fuzz, fuzzIterations, fuzzSeed, hostileFieldName, timed, timeoutFor } from './fuzz-kit.ts';
 import { EVERY_TYPE, randomRecords } from './values.ts';
 
 const COLUMNS = EVERY_TYPE;
@@ -36,6 +38,25 @@ describe('pages the encoders accept, in Postgres', () => {
     sql.unsafe(
       `select ${COLUMNS.map((c) => `"${c.name}"::text`).join(', ')} from odoo.${table(t)} order by id`,
     );
+
+  it(`every field name planColumns accepts is a column Postgres creates (FUZZ_SEED=${seed})`, async () => {
+    const f = new Fuzz(seed + 1);
+    const fields: Record<string, { type: string }> = {};
+    for (const name of ['oid', 'select', 'user', 'order', 'offset', 'all', 'a'.repeat(63)])
+      fields[name] = { type: 'char' };
+    for (let i = 0; i < 200; i++) fields[hostileFieldName(f)] = { type: 'char' };
+    const { columns, rejected } = planColumns(fields, ['*'], 'x.m');
+    expect(rejected.length).toBeGreaterThan(10);
+    const t = table('names');
+    try {
+      await ensureMirrorTable(sql, 'x.m', t, columns);
+      const [{ n }] = await sql`select count(*)::int as n from information_schema.columns
+        where table_schema = 'odoo' and table_name = ${t}`;
+      expect(n).toBe(columns.length + 1); // and _synced_at
+    } finally {
+      await sql.unsafe(`drop table if exists odoo.${t}`);
+    }
+  });
 
   it(
     `land alike by JSON and by COPY, or are refused before Postgres (FUZZ_SEED=${seed}, ${iterations} pages)`,

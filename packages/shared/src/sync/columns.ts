@@ -66,8 +66,8 @@ export interface ColumnPlan {
 // A column name: what Odoo's own field names look like, within Postgres' 63-byte identifiers
 // (longer ones are truncated, so two could become one column).
 const FIELD_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-// Postgres' system columns: a table cannot have a column of that name.
-const SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid', 'oid']);
+// Postgres' system columns (15 and later): a table cannot have a column of that name.
+const SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
 
 /** Why `name` cannot be a mirror column, or null when it can. */
 export function fieldNameFault(name: string): string | null {
