@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Budget } from '../../packages/shared/src/sync/budget.ts';
 import { runSlice, type SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
+import { prng } from '../reporting/helpers.ts';
 import {
   CATALOG_MODELS,
   diffWithTruth,
@@ -26,18 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-/** A small seeded PRNG (mulberry32), so a failing soak can be replayed with its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe(`soak (${SECONDS} s, seed ${SEED})`, () => {
   it(

@@ -107,7 +107,7 @@ for (const [key, r] of final) {
       ? ` periods=${r.verification.periods} mismatched=${r.verification.mismatched.length} repaired=${r.verification.repaired}`
       : '';
     const missing = r.missingFields?.length
-      ? ` (not in this Odoo: ${r.missingFields.join(', ')})`
+      ? ` (not mirrored: ${r.missingFields.join(', ')})`
       : '';
     console.log(
       `ok     ${mode.padEnd(9)} ${r.model.padEnd(26)} fetched=${r.fetched} upserted=${r.upserted} deleted=${r.deleted}${v}${missing}`,
