@@ -106,9 +106,7 @@ for (const [key, r] of final) {
     const v = r.verification
       ? ` periods=${r.verification.periods} mismatched=${r.verification.mismatched.length} repaired=${r.verification.repaired}`
       : '';
-    const missing = r.missingFields?.length
-      ? ` (not mirrored: ${r.missingFields.join(', ')})`
-      : '';
+    const missing = r.missingFields?.length ? ` (not mirrored: ${r.missingFields.join(', ')})` : '';
     console.log(
       `ok     ${mode.padEnd(9)} ${r.model.padEnd(26)} fetched=${r.fetched} upserted=${r.upserted} deleted=${r.deleted}${v}${missing}`,
     );
