@@ -11,6 +11,7 @@ import {
   stopCluster,
 } from './cluster.ts';
 import { sweepOrphanedDataHomes } from './cluster-home.ts';
+import { requirePassword, storedPassword } from './db-password.ts';
 import { startDemoOdoo } from './demo-odoo.ts';
 import { denoSettings } from './edge-functions.ts';
 import { readEnvFile } from './env-file.ts';
@@ -142,6 +143,7 @@ async function start(): Promise<void> {
   let dbUrl: string;
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   let demo: Awaited<ReturnType<typeof startDemoOdoo>> | null;
+  let dbPassword: string | undefined;
   const odooEnv: Record<string, string> = {};
   try {
     const dbWasRunning = isRunning(DB_DIR);
@@ -158,7 +160,17 @@ async function start(): Promise<void> {
       : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
     if (demo) cleanups.push(() => demo?.stop());
     step(Object.assign(odooEnv, demo?.env));
-    platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
+    // Real books: from now on this cluster requires a password (never relaxed again).
+    dbPassword = storedPassword(DB_DIR);
+    if (!demo) dbPassword = await requirePassword(DB_DIR, dbUrl);
+    if (dbPassword) dbUrl = readCluster(DB_DIR)!.url;
+    platform = await startPlatform({
+      dbPort,
+      dbPassword,
+      gatewayPort: apiPort,
+      functionEnv: odooEnv,
+      log,
+    });
     cleanups.push(() => platform.close());
     step(await writeVaultEntries(dbUrl, platform.url));
     await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
@@ -187,7 +199,16 @@ Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} 
   Odoo           ${odooEnv.ODOO_URL}${demo ? ' (demo simulator, activity on)' : ''}
   anon key       ${ANON_KEY}
   service key    ${SERVICE_ROLE_KEY}
-
+${
+  dbPassword
+    ? `
+  Postgres requires a password (this cluster holds real Odoo data): it is in the Database URL
+  above and in ${join(DB_DIR, 'password')} (readable by you only).
+`
+    : `
+  Postgres trusts every local user (demo data only). With ODOO_URL set it requires a password.
+`
+}
 Ctrl-C stops everything this command started.`);
   // Progress of the first copy until it is complete (a no-op line when it already is).
   cleanups.push(watchFirstCopy(dbUrl, { log: (l) => console.log(l), startedAt: t0 }));

@@ -10,6 +10,7 @@ import {
   removeDataHome,
   runsAsPostgres,
 } from './cluster-home.ts';
+import { storedPassword } from './db-password.ts';
 import { BIN, PG_BIN, ROOT, SQL_DIR } from './paths.ts';
 
 /** A Postgres 15 cluster owned by the project (never the system cluster). */
@@ -43,6 +44,7 @@ function asServerUser(bin: string, args: string[], opts: { quiet?: boolean } = {
   return r.stdout;
 }
 
+/** `password`: the cluster's own once it requires one (db-password.ts); else any (trust). */
 export function clusterUrl(port: number, user = 'postgres', password = 'postgres'): string {
   return `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
 }
@@ -82,7 +84,8 @@ export function dataDirOf(dir: string): string {
 export function readCluster(dir: string): Cluster | undefined {
   const state = readState(dir);
   if (!state) return undefined;
-  return { dir, data: dataDirOf(dir), port: state.port, url: clusterUrl(state.port) };
+  const url = clusterUrl(state.port, 'postgres', storedPassword(dir));
+  return { dir, data: dataDirOf(dir), port: state.port, url };
 }
 
 export function isRunning(dir: string): boolean {
@@ -125,7 +128,12 @@ export async function startCluster(dir: string, port?: number): Promise<Cluster>
       { quiet: true },
     );
   }
-  const cluster = { dir, data, port: chosenPort, url: clusterUrl(chosenPort) };
+  const cluster = {
+    dir,
+    data,
+    port: chosenPort,
+    url: clusterUrl(chosenPort, 'postgres', storedPassword(dir)),
+  };
   if (fresh) psqlFile(cluster, join(SQL_DIR, 'bootstrap.sql'));
   applyMigrations(cluster);
   return cluster;
