@@ -124,8 +124,8 @@ export function testPlan(): string {
     'npm test: lint (biome), types (tsc, deno check), vitest (unit, integration on real Postgres',
     '  clusters it starts on free ports, real Deno, real Chromium for the page), pgTAP.',
     installs,
-    '  takes 5-15 minutes on 2 cores once installed, depending on what else runs (measured:',
-    '  12.6 min on a busy 2-core machine); each test file starts the clusters and servers it needs.',
+    '  takes 5-15 minutes on 2 cores once installed, depending on what else runs (measured: 7 and',
+    '  13 min on a shared 2-core machine); each test file starts the clusters and servers it needs.',
   ].join('\n');
 }
 
