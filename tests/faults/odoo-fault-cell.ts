@@ -1,0 +1,82 @@
+import { expect } from 'vitest';
+import type { SliceSummary } from '../../packages/shared/src/sync/run-slice.ts';
+import { diffWithTruth, type SyncHarness } from '../sync/harness.ts';
+import { expectModelConverged, idsIn } from './convergence.ts';
+import type { FaultCase } from './fault-kinds.ts';
+import { MODEL, type Phase } from './phases.ts';
+
+const retryLine = new RegExp(`^\\[${MODEL.replace('.', '\\.')}\\] (retry \\d|.*page size →)`);
+
+/**
+ * One cell: the phase's drift is put in the copy, the phase runs once with the fault injected,
+ * what the engine reported is checked against its promise for that fault, then (fault cleared)
+ * the phase runs again and the copy must equal Odoo with nothing lost, doubled or resurrected.
+ */
+export async function runOdooFaultCell(h: SyncHarness, phase: Phase, fc: FaultCase) {
+  await phase.prepare(h);
+  const drift = idsIn(await diffWithTruth(h, MODEL, 1_000_000));
+  expect(drift.size, 'the phase has something to repair').toBeGreaterThan(0);
+
+  const injected = h.sim.control.requestCounts().faultsInjected;
+  const lines: string[] = [];
+  let first: SliceSummary;
+  await h.sim.control.setFault(fc.global ? fc.fault : { ...fc.fault, model: MODEL });
+  try {
+    [first] = await h.syncToEnd({
+      mode: phase.mode,
+      models: [MODEL],
+      maxSlices: 1,
+      extraEnv: fc.env,
+      log: (l) => lines.push(l),
+    });
+  } finally {
+    await h.sim.control.clearFaults();
+  }
+  const report = first.models[0];
+  const retries = lines.filter((l) => retryLine.test(l));
+  if (fc.fault.kind !== 'down')
+    expect(h.sim.control.requestCounts().faultsInjected, 'the fault was met').toBeGreaterThan(
+      injected,
+    );
+
+  if (fc.expect.outcome === 'succeeds') {
+    expect(report.status, `${report.error}\n${lines.join('\n')}`).toBe('ok');
+    expect(first.outcome).toBe('ok');
+    if (fc.expect.retries) expect(retries, 'asked again after the fault').not.toEqual([]);
+    else expect(retries).toEqual([]);
+  } else {
+    const { error, retried } = fc.expect;
+    expect(report.status, lines.join('\n')).toBe('error');
+    expect(report.error).toMatch(error);
+    expect(first.outcome).toBe('failed');
+    if (retried) expect(retries, 'a transient fault is retried first').not.toEqual([]);
+    else expect(retries, 'a fault that cannot pass is not retried').toEqual([]);
+    // What was wrong is on the model's state, in sync_health and on the run.
+    const [st] = await h.sql`select last_error, last_error_at, consecutive_failures
+      from ods.sync_state where model = ${MODEL}`;
+    expect(st.last_error).toMatch(error);
+    expect(st.last_error_at).not.toBeNull();
+    expect(st.consecutive_failures).toBeGreaterThan(0);
+    const [health] =
+      await h.sql`select last_error from reporting.sync_health where model = ${MODEL}`;
+    expect(health.last_error).toMatch(error);
+    const [run] = await h.sql`select outcome, error from ods.runs where id = ${first.runId}`;
+    expect(run.outcome).toBe('failed');
+    expect(run.error).toMatch(error);
+  }
+  // Whatever the fault, the faulted run made nothing worse: no row differs that did not before.
+  const after = idsIn(await diffWithTruth(h, MODEL, 1_000_000));
+  expect(
+    [...after].filter((id) => !drift.has(id)),
+    'rows the faulted run broke',
+  ).toEqual([]);
+
+  // Fault gone: the phase itself repairs its drift, and the model's health clears.
+  await h.syncToEnd({ mode: phase.mode, models: [MODEL] });
+  await expectModelConverged(h, MODEL);
+  if (phase.mode !== 'sync') await h.syncToEnd({ models: [MODEL] });
+  const [st] = await h.sql`select last_error, consecutive_failures
+    from ods.sync_state where model = ${MODEL}`;
+  expect(st.last_error).toBeNull();
+  expect(st.consecutive_failures).toBe(0);
+}
