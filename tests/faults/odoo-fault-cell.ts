@@ -27,7 +27,10 @@ export async function runOdooFaultCell(h: SyncHarness, phase: Phase, fc: FaultCa
       models: [MODEL],
       maxSlices: 1,
       extraEnv: fc.env,
-      log: (l) => lines.push(l),
+      log: (l) => {
+        lines.push(l);
+        if (fc.healOnRetry && retryLine.test(l)) void h.sim.control.clearFaults();
+      },
     });
   } finally {
     await h.sim.control.clearFaults();
@@ -79,4 +82,26 @@ export async function runOdooFaultCell(h: SyncHarness, phase: Phase, fc: FaultCa
     from ods.sync_state where model = ${MODEL}`;
   expect(st.last_error).toBeNull();
   expect(st.consecutive_failures).toBe(0);
+}
+
+/**
+ * A phase that keeps failing (Odoo refuses only the method it needs) while every incremental
+ * run succeeds: sync_health must keep saying so, not show a healthy model after the next tick.
+ */
+export async function expectLastingPhaseFailureShown(
+  h: SyncHarness,
+  phase: Phase,
+  method: string,
+): Promise<void> {
+  await h.sim.control.setFault({ kind: 'odoo', error: 'AccessError', model: MODEL, method });
+  try {
+    const [failed] = await h.syncToEnd({ mode: phase.mode, models: [MODEL], maxSlices: 1 });
+    expect(failed.models[0].error).toMatch(/OdooAccessError/);
+    const [ok] = await h.syncToEnd({ models: [MODEL], maxSlices: 1 });
+    expect(ok.models[0].status).toBe('ok');
+    const [health] = await h.sql`select * from reporting.sync_health where model = ${MODEL}`;
+    expect(JSON.stringify(health), `${phase.name} still failing`).toMatch(/OdooAccessError/);
+  } finally {
+    await h.sim.control.clearFaults();
+  }
 }

@@ -3,7 +3,7 @@ import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 import { expectCopyConverged } from './convergence.ts';
 import { engineBug } from './engine-bugs.ts';
 import { FAULT_CASES } from './fault-kinds.ts';
-import { runOdooFaultCell } from './odoo-fault-cell.ts';
+import { expectLastingPhaseFailureShown, runOdooFaultCell } from './odoo-fault-cell.ts';
 import { PHASES } from './phases.ts';
 
 // Every fault the simulator injects × every phase (fault-kinds.ts × phases.ts).
@@ -25,4 +25,20 @@ describe.each(PHASES)('$name', (phase) => {
     );
   }
   it('the whole copy converges afterwards', () => expectCopyConverged(h), 120_000);
+});
+
+// The method only that phase calls on the model (incremental sync never does).
+const LASTING: Array<[string, string]> = [
+  ['reconcile', 'search_count'],
+  ['verify', 'read_group'],
+];
+
+describe('a phase that keeps failing while incremental sync succeeds', () => {
+  for (const [name, method] of LASTING) {
+    const bug = engineBug(name, 'lasting failure');
+    (bug ? it.skip : it)(
+      `${name} (${method} refused) stays in sync_health${bug ? ` (engine bug: ${bug})` : ''}`,
+      () => expectLastingPhaseFailureShown(h, PHASES.find((p) => p.name === name)!, method),
+    );
+  }
 });
