@@ -11,6 +11,9 @@ const ENGINE_BUGS: Record<string, string> = {
   '*/*/sync_health shows the struck invocation':
     "a killed or crashed invocation is only marked 'interrupted' in ods.runs by the next run; " +
     'reporting.sync_health shows nothing for the model (issue 9: every failed or killed invocation in sync_health)',
+  '*/lasting failure/':
+    'every successful sync-mode run clears ods.sync_state.last_error (run-slice.ts runModel), so a ' +
+    'reconcile or verify that fails on every attempt disappears from sync_health at the next tick',
 };
 
 export function engineBug(phase: string, fault: string, step = ''): string | undefined {
