@@ -18,6 +18,8 @@ export interface FaultCase {
   /** Scoped to the phase's model unless `global` (the whole simulator goes away). */
   fault: Fault;
   global?: boolean;
+  /** The faulted slice must end within this (its retries bounded by the budget). */
+  maxElapsedMs?: number;
   /** Cleared as soon as the engine logs its first retry. */
   healOnRetry?: boolean;
   expect: EnginePromise;
@@ -63,6 +65,22 @@ export const FAULT_CASES: FaultCase[] = [
     name: 'http 429 with Retry-After, once',
     fault: { kind: 'http', status: 429, retryAfter: 1, times: 1 },
     expect: retried,
+  },
+  {
+    // Waiting as told would outlast the invocation: fail now, the next tick asks again.
+    name: 'http 429 with Retry-After beyond the slice',
+    fault: { kind: 'http', status: 429, retryAfter: 120, times: 1 },
+    env: { SYNC_SLICE_SECONDS: '20' },
+    maxElapsedMs: 5_000,
+    expect: recorded(/429/),
+  },
+  {
+    // Retries stop where the invocation's wall budget does.
+    name: 'http 503 until cleared, in a 4 s slice',
+    fault: { kind: 'http', status: 503 },
+    env: { SYNC_SLICE_SECONDS: '4' },
+    maxElapsedMs: 4_000 + 1_000,
+    expect: recorded(/503/, true),
   },
   { name: 'http 500, once', fault: { kind: 'http', status: 500, times: 1 }, expect: retried },
   { name: 'http 502, twice', fault: { kind: 'http', status: 502, times: 2 }, expect: retried },

@@ -36,6 +36,7 @@ export async function runOdooFaultCell(h: SyncHarness, phase: Phase, fc: FaultCa
     await h.sim.control.clearFaults();
   }
   const report = first.models[0];
+  if (fc.maxElapsedMs) expect(first.elapsedMs, 'within budget').toBeLessThan(fc.maxElapsedMs);
   const retries = lines.filter((l) => retryLine.test(l));
   if (fc.fault.kind !== 'down')
     expect(h.sim.control.requestCounts().faultsInjected, 'the fault was met').toBeGreaterThan(
