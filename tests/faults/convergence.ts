@@ -10,8 +10,12 @@ export function idsIn(diffs: string[]): Set<number> {
  * The model's copy equals Odoo's truth: nothing lost or wrong, nothing Odoo deleted still (or
  * again) there, no row counted twice, and no deletion audited for a record Odoo still has.
  */
-export async function expectModelConverged(h: SyncHarness, model: string): Promise<void> {
-  expect(await diffWithTruth(h, model, 20), `${model} equals Odoo`).toEqual([]);
+export async function expectModelConverged(
+  h: SyncHarness,
+  model: string,
+  context = '',
+): Promise<void> {
+  expect(await diffWithTruth(h, model, 20), `${model} equals Odoo ${context}`).toEqual([]);
   const table = model.replaceAll('.', '_');
   const [{ n }] = await h.sql.unsafe(`select count(*)::bigint as n from odoo."${table}"`);
   const [st] = await h.sql`select rows from ods.sync_state where model = ${model}`;

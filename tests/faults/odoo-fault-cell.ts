@@ -76,8 +76,13 @@ export async function runOdooFaultCell(h: SyncHarness, phase: Phase, fc: FaultCa
   ).toEqual([]);
 
   // Fault gone: the phase itself repairs its drift, and the model's health clears.
-  await h.syncToEnd({ mode: phase.mode, models: [MODEL] });
-  await expectModelConverged(h, MODEL);
+  const repairLog: string[] = [];
+  const repair = await h.syncToEnd({
+    mode: phase.mode,
+    models: [MODEL],
+    log: (l) => repairLog.push(l),
+  });
+  await expectModelConverged(h, MODEL, JSON.stringify({ repair, repairLog, lines }));
   if (phase.mode !== 'sync') await h.syncToEnd({ models: [MODEL] });
   const [st] = await h.sql`select last_error, consecutive_failures
     from ods.sync_state where model = ${MODEL}`;

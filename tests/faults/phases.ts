@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
 import type { SyncHarness } from '../sync/harness.ts';
 
@@ -71,20 +72,24 @@ export const PHASES: Phase[] = [
   {
     // Odoo deletes documents (no trace left) and a row went missing from the copy: only the
     // id-range reconciliation finds either. Unpaid invoices: deleting them changes no other
-    // document (un-reconciling is a case of its own). The lost row is the greatest id and the
-    // deleted ones are in the lower half, so no id range holds both and lets the counts cancel
-    // out (that case belongs to the content sweep's own tests).
+    // document (un-reconciling is a case of its own). Two deletions for one loss, so the
+    // counts never cancel out (that case is the content sweep's, with tests of its own).
     name: 'reconcile',
     mode: 'reconcile',
     async prepare(h) {
       const [{ top }] = await h.sql.unsafe(`select max(id) as top from ${TABLE}`);
-      const deleted = await oldRows(
-        h,
-        2,
-        `payment_state = 'not_paid' and move_type in ('out_invoice', 'in_invoice')
-         and id < ${Number(top)} / 2`,
+      const rows = await h.sql.unsafe(
+        `select id from ${TABLE} where payment_state = 'not_paid' and id < $1
+           and move_type in ('out_invoice', 'in_invoice', 'out_refund', 'in_refund')
+         order by md5(id::text || $2) limit 2`,
+        [top, String(++edits)],
       );
-      h.sim.control.delete(MODEL, deleted, { force: true });
+      expect(rows, 'unpaid invoices left to delete').toHaveLength(2);
+      h.sim.control.delete(
+        MODEL,
+        rows.map((r) => Number(r.id)),
+        { force: true },
+      );
       await loseLocally(h, [Number(top)]);
     },
   },
