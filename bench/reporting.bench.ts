@@ -82,7 +82,11 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     url.password = 'postgres';
     reader = postgres(url.toString(), { max: 1, onnotice: () => {} });
     await reader`set role authenticated`;
-    await reader`select set_config('request.jwt.claims', '{"role":"authenticated","sub":"bench"}', false)`;
+    // A reader granted every company (access fails closed: no grant, no rows).
+    const benchUser = '00000000-0000-4000-8000-00000000be4c';
+    await h.sql`insert into ods.access_grants (user_id, company_id) values (${benchUser}, null)
+      on conflict do nothing`;
+    await reader`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', sub: benchUser })}, false)`;
     const partners = (
       await reader`select partner_id from reporting.partner_balances where partner_id is not null
         order by lines desc limit 50`

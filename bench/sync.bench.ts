@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { type RunningSim, startOdooSim } from '../packages/odoo-sim/src/index.ts';
+import { Budget } from '../packages/shared/src/sync/budget.ts';
 import { openSync } from '../packages/shared/src/sync/open-sync.ts';
 import { runSlice } from '../packages/shared/src/sync/run-slice.ts';
 import { destroyCluster, startCluster } from '../tools/local-stack/src/cluster.ts';
@@ -144,6 +145,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const res = openSync(w.env);
     let incremental: { ms: number; requests: number };
     let deletion: { ms: number; requests: number; deleted: number };
+    let sweepCycle: { ms: number; requests: number; repaired: number };
     try {
       await runSlice({ ...res, models: [MODEL] }); // settles the window the snapshot left open
       const t0 = performance.now();
@@ -161,6 +163,26 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         requests: r.models[0].requests,
         deleted: r.models[0].deleted,
       };
+      // The content sweep's full cycle: Odoo's (id, write_date) for every journal item against
+      // the mirror's, with one update committed by a transaction older than the overlap to find.
+      const stale = w.sim.control.truth(MODEL)[Math.floor(scale / 3)];
+      w.sim.control.longTransaction(45 * 60, (tx) =>
+        tx.update(MODEL, stale.id as number, { ref: 'changed by an old transaction' }),
+      );
+      const t2 = performance.now();
+      const sw = await runSlice({
+        ...res,
+        mode: 'reconcile',
+        models: [MODEL],
+        sweepToEnd: true,
+        budget: new Budget({ wallMs: 600_000, records: 10_000_000 }),
+      });
+      sweepCycle = {
+        ms: performance.now() - t2,
+        requests: sw.models[0].requests,
+        repaired: sw.models[0].swept ?? 0,
+      };
+      ctx.log(`sweep: full cycle in ${round(sweepCycle.ms)} ms, ${sweepCycle.requests} requests`);
     } finally {
       await res.close();
     }
@@ -220,6 +242,16 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         max: 60,
         note: `found ${deletion.deleted} in ${round(deletion.ms)} ms`,
       },
+      sweepCycleRequests: {
+        value: sweepCycle.requests,
+        unit: 'requests',
+        note: `content sweep, one full cycle over ${scale.toLocaleString()} journal items (counts first); ${sweepCycle.repaired} stale record repaired`,
+      },
+      sweepCycleOverSnapshot: {
+        value: round(sweepCycle.ms / snap.ms, 2),
+        unit: '×',
+        note: `${round(sweepCycle.ms / 1000, 1)} s per full cycle against the snapshot's ${round(snap.ms / 1000, 1)} s`,
+      },
       peakRssLargeOverSmall: {
         value: round(snap.peakRssMb / smallSnap.peakRssMb, 2),
         unit: '×',
@@ -238,6 +270,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       `| incremental pass, nothing changed in the window | ${round(incremental.ms)} ms, ${incremental.requests} request(s) | < 1 s, ≤ 2 |`,
       `| incremental backlog: ${backlog.rows.toLocaleString()} changed journal items (CLI start-up included) | ${perSecond(backlog.rows, backlog.ms).toLocaleString()} rows/s | |`,
       `| one deleted journal item found and removed | ${deletion.requests} requests, ${round(deletion.ms)} ms | ≤ 60 requests |`,
+      `| content sweep, one full cycle (Odoo's (id, write_date) against the mirror's; ${sweepCycle.repaired} stale record repaired) | ${sweepCycle.requests} requests, ${round(sweepCycle.ms / 1000, 1)} s (${round(sweepCycle.ms / snap.ms, 2)} × the snapshot) | within SYNC_SWEEP_HOURS (24 h) |`,
       `| peak RSS of the sync process (heap capped at 128 MB) | ${round(smallSnap.peakRssMb)} MB (${small.toLocaleString()} rows) → ${round(snap.peakRssMb)} MB (${scale.toLocaleString()} rows) | independent of size |`,
       '',
       'How the snapshot keeps up with the raw fetch: pages above the mirror’s greatest id go in by binary',
@@ -255,7 +288,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       title: 'Sync engine (snapshot, incremental, deletions)',
       figures,
       markdown,
-      details: { snap, smallSnap, raw, incremental, deletion, backlog },
+      details: { snap, smallSnap, raw, incremental, deletion, sweepCycle, backlog },
     };
   } finally {
     await close(w);

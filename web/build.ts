@@ -1,7 +1,8 @@
 // Builds the report page into a static folder (default web/dist/, git-ignored): index.html,
 // app.js (the TypeScript sources with supabase-js and Chart.js bundled, minified) and app.css.
 // The local stack builds it when it starts (skipped when the sources did not change); to
-// deploy anywhere, build once and copy the folder with a config.js next to index.html:
+// deploy anywhere, build once and copy the folder with a config.js next to index.html (--url
+// also sets the Content-Security-Policy's connect-src in index.html):
 //   node tools/local-stack/bin/stack.mjs run web/build.ts --out /tmp/site \
 //     --url https://<project>.supabase.co --anon-key <anon or publishable key>
 import { createHash } from 'node:crypto';
@@ -54,6 +55,26 @@ function writeAtomic(path: string, data: string | Uint8Array) {
   renameSync(tmp, path);
 }
 
+/**
+ * The page's Content-Security-Policy: scripts from its own files only (no inline script), and
+ * requests only to the Supabase project (`connectOrigin`; the page's own origin by default), so
+ * even a tampered configuration cannot send the session anywhere else.
+ */
+export function contentSecurityPolicy(connectOrigin?: string): string {
+  const connect = connectOrigin ? new URL(connectOrigin).origin : "'self'";
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `connect-src ${connect}`,
+    "img-src 'self' data:",
+    // Chart.js and the page set element styles; no script can come from a style.
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
 export interface BuildOptions {
   outDir?: string;
   minify?: boolean;
@@ -74,7 +95,8 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   const outDir = opts.outDir ?? WEB_DIST;
   const minify = opts.minify ?? true;
-  const stamp = `${sourceHash()}${minify ? '' : '-dev'}`;
+  const csp = contentSecurityPolicy(opts.config?.supabaseUrl);
+  const stamp = `${sourceHash()}${minify ? '' : '-dev'}|${csp}`;
   const stampFile = join(outDir, '.build-stamp');
   mkdirSync(outDir, { recursive: true });
   const sizes = () =>
@@ -113,7 +135,12 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   });
   for (const f of result.outputFiles) writeAtomic(f.path, f.contents);
   writeAtomic(join(outDir, 'app.css'), readFileSync(join(WEB_SRC, 'styles.css')));
-  writeAtomic(join(outDir, 'index.html'), readFileSync(join(WEB_SRC, 'index.html')));
+  const html = readFileSync(join(WEB_SRC, 'index.html'), 'utf8').replace(
+    '<meta charset="utf-8">',
+    `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${csp}">`,
+  );
+  if (!html.includes('Content-Security-Policy')) throw new Error('index.html: no <meta charset>');
+  writeAtomic(join(outDir, 'index.html'), html);
   writeAtomic(stampFile, stamp);
   return { outDir, built: true, ms: performance.now() - t0, bytes: sizes() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, resolveConfig } from '../../web/src/config.ts';
+import { ConfigError, resolveConfig, storageKeyFor } from '../../web/src/config.ts';
 import { csvField, toCsv } from '../../web/src/csv.ts';
 import { minorToDecimal, sumMinor, toMinor } from '../../web/src/format.ts';
 import { assessFreshness, type SyncHealthRow } from '../../web/src/freshness.ts';
@@ -61,15 +61,39 @@ describe('assessFreshness', () => {
 });
 
 describe('resolveConfig', () => {
-  it('query parameters win over config.js; same origin by default', () => {
+  it('config.js wins: ?url and ?key are ignored where it exists; same origin by default', () => {
     expect(resolveConfig({ anonKey: 'k' }, '', 'http://h:1')).toMatchObject({
       supabaseUrl: 'http://h:1',
       anonKey: 'k',
       staleAfterMinutes: 15,
     });
+    const cfg = resolveConfig(
+      { supabaseUrl: 'https://a.supabase.co/', anonKey: 'k' },
+      '?url=https://evil.example&key=q&stale=5',
+      'https://reports.example',
+    );
+    expect(cfg).toMatchObject({ supabaseUrl: 'https://a.supabase.co', anonKey: 'k' });
+    expect(cfg.staleAfterMinutes).toBe(5);
+    expect(cfg.ignored).toMatch(/ignored/);
+  });
+
+  it("without config.js: ?key counts, ?url only for the page's own origin", () => {
+    expect(resolveConfig(undefined, '?key=q', 'http://127.0.0.1:54321')).toMatchObject({
+      supabaseUrl: 'http://127.0.0.1:54321',
+      anonKey: 'q',
+    });
     expect(
-      resolveConfig({ supabaseUrl: 'https://a.supabase.co/', anonKey: 'k' }, '?key=q&stale=5', 'x'),
-    ).toMatchObject({ supabaseUrl: 'https://a.supabase.co', anonKey: 'q', staleAfterMinutes: 5 });
+      resolveConfig(undefined, '?key=q&url=http://127.0.0.1:54321/', 'http://127.0.0.1:54321'),
+    ).toMatchObject({ supabaseUrl: 'http://127.0.0.1:54321' });
+    for (const url of ['https://elsewhere.example', 'http://127.0.0.1:9', 'javascript:alert(1)'])
+      expect(() =>
+        resolveConfig(undefined, `?key=q&url=${encodeURIComponent(url)}`, 'http://127.0.0.1:54321'),
+      ).toThrow(ConfigError);
+  });
+
+  it('the session is stored under a key derived from the project URL', () => {
+    expect(storageKeyFor('https://a.supabase.co/')).toBe('finanzas-agv-auth:https://a.supabase.co');
+    expect(storageKeyFor('https://a.supabase.co')).not.toBe(storageKeyFor('https://b.supabase.co'));
   });
 
   it('no key is a clear error', () => {
@@ -83,6 +107,10 @@ describe('CSV and money', () => {
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('-12.50')).toBe('-12.50');
+    // A `;` list separator must not split a field into a formula cell.
+    expect(csvField('x;=1+2')).toBe('"x;=1+2"');
+    expect(csvField('+1;-2')).toBe(`"'+1;-2"`);
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField(null)).toBe('');
     expect(toCsv(['a', 'b'], [[1, 'x\ny']])).toBe('a,b\r\n1,"x\ny"\r\n');
   });

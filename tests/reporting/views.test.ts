@@ -308,11 +308,26 @@ describe('row restriction by company (JWT claim company_ids)', () => {
     }) as Promise<Record<string, number[]>>;
   }
 
-  it('no claim: every company', async () => {
+  it('no claim and no grant: nothing (fails closed)', async () => {
     const seen = await companiesSeen(null);
-    for (const [v, ids] of Object.entries(seen)) expect(ids, v).toEqual([1, 2, 3]);
+    for (const [v, ids] of Object.entries(seen)) expect(ids, v).toEqual([]);
     const withRole = await companiesSeen('{"role":"authenticated","sub":"x"}');
-    for (const [v, ids] of Object.entries(withRole)) expect(ids, v).toEqual([1, 2, 3]);
+    for (const [v, ids] of Object.entries(withRole)) expect(ids, v).toEqual([]);
+  });
+
+  it('a grant in ods.access_grants: those companies (NULL = every company)', async () => {
+    const user = '00000000-0000-4000-8000-0000000000b1';
+    const claims = JSON.stringify({ role: 'authenticated', sub: user });
+    await h.sql`insert into ods.access_grants (user_id, company_id) values (${user}, 3)`;
+    try {
+      for (const [v, ids] of Object.entries(await companiesSeen(claims)))
+        expect(ids, v).toEqual([3]);
+      await h.sql`insert into ods.access_grants (user_id, company_id) values (${user}, null)`;
+      for (const [v, ids] of Object.entries(await companiesSeen(claims)))
+        expect(ids, v).toEqual([1, 2, 3]);
+    } finally {
+      await h.sql`delete from ods.access_grants where user_id = ${user}`;
+    }
   });
 
   it('company_ids claim (top level or app_metadata): only those companies', async () => {

@@ -9,7 +9,10 @@ import type { Column } from '../../packages/shared/src/sync/columns.ts';
 import { encodePage } from '../../packages/shared/src/sync/convert.ts';
 import { encodeCopyPage } from '../../packages/shared/src/sync/copy-encoder.ts';
 import { transcodeSearchRead } from '../../packages/shared/src/sync/copy-transcoder.ts';
-import { CursorConflictError } from '../../packages/shared/src/sync/errors.ts';
+import {
+  CursorConflictError,
+  MalformedRecordError,
+} from '../../packages/shared/src/sync/errors.ts';
 import { writePage } from '../../packages/shared/src/sync/page-writer.ts';
 import { connectNoDelay } from '../../packages/shared/src/sync/pg-socket.ts';
 
@@ -221,14 +224,24 @@ describe('binary COPY pages', () => {
     expect(fast!.maxWriteDate).toBe(slow.maxWriteDate);
   });
 
-  it('writes lone surrogates and escaped pairs as TextEncoder does', () => {
-    const recs = [{ id: 1, name: 'lone \ud800 and \udfff, pair 😀' }];
+  it.each([
+    ['a lone surrogate', 'lone \ud800 and \udfff, pair 😀', /lone surrogate/],
+    ['NUL', 'a\u0000b', /NUL/],
+  ])('declines %s, which both encoders refuse naming record and field', (_, name, why) => {
+    const recs = [{ id: 1, name }];
     const body = utf8.encode(JSON.stringify({ result: recs }));
-    expect(new TextDecoder().decode(body)).toContain('\\ud800'); // escaped by JSON.stringify
+    expect(new TextDecoder().decode(body)).toMatch(/\\u(d800|0000)/); // escaped by JSON.stringify
     const cols = [col('id', 'bigint'), col('name', 'text')];
-    const fast = transcodeSearchRead('m', cols, body, true);
-    const slow = encodeCopyPage('m', cols, recs);
-    expect(Buffer.from(fast!.copy).equals(Buffer.from(slow.copy))).toBe(true);
+    expect(transcodeSearchRead('m', cols, body, true)).toBeUndefined();
+    for (const encode of [encodePage, encodeCopyPage]) {
+      expect(() => encode('m', cols, recs)).toThrow(MalformedRecordError);
+      expect(() => encode('m', cols, recs)).toThrow(/^m id 1, field name: /);
+      expect(() => encode('m', cols, recs)).toThrow(why);
+    }
+  });
+
+  it('transcodes escaped surrogate pairs as decoding and encoding would', () => {
+    const cols = [col('id', 'bigint'), col('name', 'text')];
     const escaped = utf8.encode('{"result": [{"id": 1, "name": "\\ud83d\\ude00 \\u00e9"}]}');
     const viaEscapes = transcodeSearchRead('m', cols, escaped, true);
     const plain = encodeCopyPage('m', cols, [{ id: 1, name: '😀 é' }]);
@@ -296,8 +309,10 @@ describe('binary COPY pages', () => {
 
   it('fails the page with Postgres’ error when the COPY is refused after all data was sent', async () => {
     const t = table('copy');
-    // Postgres text cannot hold NUL: the error comes once the data is in, after CopyDone.
-    const page = encodeCopyPage('m', COLUMNS, [{ id: 200_000, name: 'a\u0000b' }]);
+    // Postgres text cannot hold NUL: the error comes once the data is in, after CopyDone. The
+    // encoders refuse NUL, so it is put into the encoded page by hand.
+    const page = encodeCopyPage('m', COLUMNS, [{ id: 200_000, name: 'a\u0001b' }]);
+    page.copy[Buffer.from(page.copy).indexOf('a\u0001b') + 1] = 0;
     const started = Date.now();
     await expect(sql.begin((tx) => writePage(tx, t, COLUMNS, page))).rejects.toThrow(/0x00/);
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -63,7 +63,14 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
       const out: SliceSummary[] = [];
       try {
         for (let i = 0; i < maxSlices; i++) {
-          const s = await runSlice({ ...res, mode, models, trigger: 'test', log });
+          const s = await runSlice({
+            ...res,
+            mode,
+            models,
+            trigger: 'test',
+            log,
+            sweepToEnd: true,
+          });
           out.push(s);
           if (!s.more) break;
         }

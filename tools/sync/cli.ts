@@ -8,9 +8,11 @@ import { Budget } from '../../packages/shared/src/sync/budget.ts';
 import type { ModelReport } from '../../packages/shared/src/sync/engine-context.ts';
 import { openSync } from '../../packages/shared/src/sync/open-sync.ts';
 import { runSlice, type SyncMode } from '../../packages/shared/src/sync/run-slice.ts';
+import { describeError } from '../../packages/shared/src/sync/sync-errors.ts';
 import { readCluster } from '../local-stack/src/cluster.ts';
 import { readEnvFile } from '../local-stack/src/env-file.ts';
 import { LOCAL_DIR, ROOT } from '../local-stack/src/paths.ts';
+import { transactionPoolerProblem } from './pooler.ts';
 import { ProgressView } from './progress.ts';
 
 const { values } = parseArgs({
@@ -33,6 +35,11 @@ const env: Record<string, string | undefined> = {
   ...process.env,
 };
 if (!env.SUPABASE_DB_URL) env.SUPABASE_DB_URL = readCluster(join(LOCAL_DIR, 'db'))?.url;
+const pooler = env.SUPABASE_DB_URL && transactionPoolerProblem(env.SUPABASE_DB_URL);
+if (pooler) {
+  console.error(pooler);
+  process.exit(2);
+}
 const stackFile = join(LOCAL_DIR, 'stack.json');
 if (!env.ODOO_URL && existsSync(stackFile)) {
   const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as { odooEnv?: Record<string, string> };
@@ -53,7 +60,7 @@ let resources: ReturnType<typeof openSync>;
 try {
   resources = openSync(env);
 } catch (e) {
-  console.error(`${(e as Error).name}: ${(e as Error).message}`);
+  console.error(describeError(e));
   process.exit(2);
 }
 
@@ -71,6 +78,7 @@ try {
         models,
         full,
         trigger: 'cli',
+        sweepToEnd: true, // every CLI pass runs to the end, the sweep's cycle included
         // A terminal is not an Edge Function: larger slices, fewer round trips.
         budget: new Budget({ wallMs: 300_000, records: 1_000_000 }),
         onProgress: (p) => view.update(p),
@@ -83,7 +91,7 @@ try {
     }
   }
 } catch (e) {
-  console.error(`${(e as Error).name}: ${(e as Error).message}`);
+  console.error(describeError(e));
   exitCode = 2;
 } finally {
   await resources.close();
@@ -98,9 +106,7 @@ for (const [key, r] of final) {
     const v = r.verification
       ? ` periods=${r.verification.periods} mismatched=${r.verification.mismatched.length} repaired=${r.verification.repaired}`
       : '';
-    const missing = r.missingFields?.length
-      ? ` (not in this Odoo: ${r.missingFields.join(', ')})`
-      : '';
+    const missing = r.missingFields?.length ? ` (not mirrored: ${r.missingFields.join(', ')})` : '';
     console.log(
       `ok     ${mode.padEnd(9)} ${r.model.padEnd(26)} fetched=${r.fetched} upserted=${r.upserted} deleted=${r.deleted}${v}${missing}`,
     );

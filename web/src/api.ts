@@ -1,7 +1,7 @@
 // Every read the dashboard makes, through supabase-js against the `reporting` schema of
 // /rest/v1 (PostgREST). Nothing here computes figures: the database does.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import type { PageConfig } from './config.ts';
+import { type PageConfig, storageKeyFor } from './config.ts';
 import type { FreshnessRow, SyncHealthRow } from './freshness.ts';
 
 export type Kind = 'receivable' | 'payable';
@@ -51,7 +51,12 @@ export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) 
   const client: SupabaseClient<any, any, any> = createClient(cfg.supabaseUrl, cfg.anonKey, {
     ...extra,
     db: { schema: 'reporting' },
-    auth: { persistSession: true, autoRefreshToken: true, storageKey: 'finanzas-agv-auth' },
+    // One storage key per project: a session is only ever sent to the URL it was made for.
+    auth: {
+      persistSession: true,
+      autoRefreshToken: true,
+      storageKey: storageKeyFor(cfg.supabaseUrl),
+    },
     global: {
       fetch: (input, init) =>
         fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(TIMEOUT_MS) }),

@@ -1,11 +1,13 @@
 // RFC 4180 CSV: fields with commas, quotes or line breaks quoted, quotes doubled; a leading
-// = + - @ is prefixed with ' so a spreadsheet does not run it as a formula.
+// = + - @ (or tab, CR) is prefixed with ' so a spreadsheet does not run it as a formula.
+// Semicolons are quoted too: Excel with a `;` list separator (most of Europe) splits an
+// unquoted `x;=1+2` into two cells, the second a formula.
 
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = String(v);
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

@@ -12,6 +12,10 @@ export interface SyncHealthRow {
   verification_ok?: boolean | null;
   last_error_at?: string | null;
   phase?: string | null;
+  /** Kind of the current failure; readers get this when last_error (the text) is hidden. */
+  error_category?: string | null;
+  /** First failure of the current streak. */
+  failing_since?: string | null;
 }
 
 export interface FreshnessRow {
@@ -21,6 +25,8 @@ export interface FreshnessRow {
   refresh_pending?: boolean | null;
   failing_models?: string[] | null;
   last_error?: string | null;
+  error_category?: string | null;
+  failing_since?: string | null;
 }
 
 export interface FreshnessView {
@@ -35,6 +41,27 @@ export interface FreshnessView {
   notes: string[];
 }
 
+// What each category means to a reader who does not see the error text.
+const CATEGORY_TEXT: Record<string, string> = {
+  auth: 'the credentials were refused',
+  permission: 'Odoo denied access',
+  network: 'Odoo or the sync function could not be reached',
+  timeout: 'no answer in time',
+  odoo_fault: 'Odoo reported an error',
+  bad_data: 'Odoo sent data the copy cannot store',
+  config: 'the sync is not configured correctly',
+  database: 'a database error',
+  killed: 'the sync was stopped before it finished',
+  internal: 'an internal error',
+};
+
+/** The error text when the reader may see it, else what its category means. */
+function failureText(text: string | null | undefined, category: string | null | undefined) {
+  if (text) return text;
+  const c = category ?? 'internal';
+  return `${CATEGORY_TEXT[c] ?? 'an error'} (${c})`;
+}
+
 const num = (v: number | string | null | undefined): number | null =>
   v === null || v === undefined || v === '' ? null : Number(v);
 
@@ -42,6 +69,7 @@ export function assessFreshness(
   health: SyncHealthRow[],
   freshness: FreshnessRow | null,
   staleAfterMinutes: number,
+  now = Date.now(),
 ): FreshnessView {
   const reasons: string[] = [];
   const notes: string[] = [];
@@ -69,10 +97,22 @@ export function assessFreshness(
       `The data is ${describeAge(worst)} old (more than ${staleAfterMinutes} minutes): the sync with Odoo is not keeping up or is not running.`,
     );
   }
-  const failed = health.filter((h) => h.last_error);
-  for (const h of failed) reasons.push(`Last sync of ${h.model} failed: ${h.last_error}`);
-  if (failed.length === 0 && freshness?.last_error)
-    reasons.push(`Last sync failed: ${freshness.last_error}`);
+  const since = (at: string | null | undefined) => {
+    const ms = at ? now - Date.parse(at) : Number.NaN;
+    return Number.isFinite(ms) ? `, failing for ${describeAge(Math.max(0, ms / 1000))}` : '';
+  };
+  // Models failing the same way since the same moment (a whole-sync failure) share one line.
+  const failing = new Map<string, string[]>();
+  for (const h of health.filter((x) => x.last_error || x.error_category)) {
+    const why = `${failureText(h.last_error, h.error_category)}${since(h.failing_since)}`;
+    failing.set(why, [...(failing.get(why) ?? []), h.model]);
+  }
+  for (const [why, models] of failing)
+    reasons.push(`Last sync of ${models.join(', ')} failed: ${why}`);
+  if (failing.size === 0 && (freshness?.last_error || freshness?.error_category))
+    reasons.push(
+      `Last sync failed: ${failureText(freshness.last_error, freshness.error_category)}${since(freshness.failing_since)}`,
+    );
   if (freshness?.refresh_pending)
     notes.push('Newer data has been synced and will appear after the next report refresh.');
   const mismatched = health.filter((h) => h.verification_ok === false).map((h) => h.model);

@@ -113,8 +113,9 @@ async function renderFreshness(): Promise<string | null> {
   warn.hidden = !f.stale;
   document.body.classList.toggle('stale', f.stale);
   const notes = $('notes');
-  notes.textContent = f.notes.join(' ');
-  notes.hidden = f.notes.length === 0;
+  const shown = S.cfg.ignored ? [S.cfg.ignored, ...f.notes] : f.notes;
+  notes.textContent = shown.join(' ');
+  notes.hidden = shown.length === 0;
   // What identifies the data currently in the reports: reload when it changes.
   return `${freshness?.refreshed_at ?? ''}|${freshness?.data_as_of ?? ''}`;
 }
@@ -545,7 +546,12 @@ async function loadAll() {
     $('account').hidden = !data.session;
     $('account-email').textContent = data.session?.user.email ?? '';
     if (!S.company) {
-      fatal('No company in the reports yet: the first sync has not completed.');
+      // Access fails closed: a signed-in user without a grant sees no company at all.
+      fatal(
+        data.session
+          ? `No company is shared with ${data.session.user.email ?? 'this account'} yet: ask an administrator to grant access.`
+          : 'No company in the reports yet: the first sync has not completed.',
+      );
       return;
     }
     await loadData();

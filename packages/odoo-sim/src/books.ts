@@ -628,10 +628,8 @@ export class Books {
       const pFull = pt.col('full_reconcile_id').data as Int32Array;
       for (const pid of partials) {
         const pp = pt.pos(pid);
-        if (pFull[pp] !== fullId) {
-          pFull[pp] = fullId;
-          tx.touch(pt, pp); // ORM write on the partials
-        }
+        // Raw SQL in Odoo 17+, like the lines' full_reconcile_id: write_date untouched.
+        pFull[pp] = fullId;
       }
     }
     const number = fullId ? String(fullId) : partials.size ? `P${Math.min(...partials)}` : false;

@@ -249,8 +249,10 @@ export function fieldsGet(
     Array.isArray(allfields) && allfields.length ? new Set(allfields.map(String)) : null;
   const attrs = Array.isArray(attributes) && attributes.length ? attributes.map(String) : null;
   const out: Record<string, OdooValue> = {};
+  const hidden = store.hiddenFields.get(t.def.name);
   for (const f of t.def.fields) {
     if (names && !names.has(f.name)) continue;
+    if (hidden?.has(f.name)) continue;
     const full = describe(store, f);
     if (!attrs) out[f.name] = full;
     else {

@@ -229,7 +229,12 @@ export class OdooHttpServer {
     if (wire?.kind === 'truncated' || wire?.kind === 'reset') {
       return sendBroken(res, reply, wire.kind);
     }
-    return send(res, reply);
+    // Odoo's own clock, as every HTTP server states it: the sync caps its high-water mark by it.
+    return send(res, { ...reply, headers: { date: this.httpDate(), ...(reply.headers ?? {}) } });
+  }
+
+  private httpDate(): string {
+    return new Date(Math.floor(this.store.clock.peekUs() / 1000)).toUTCString();
   }
 
   private async handleControl(action: string, body: Buffer, url: URL, res: ServerResponse) {

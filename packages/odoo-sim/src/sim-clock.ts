@@ -17,6 +17,12 @@ export class SimClock {
     return t;
   }
 
+  /** Current time in µs without taking it (no strictly-increasing step): for HTTP Date headers. */
+  peekUs(): number {
+    if (this.fixedUs !== undefined) return this.fixedUs;
+    return Math.floor(performance.timeOrigin * 1000 + performance.now() * 1000) + this.offsetUs;
+  }
+
   /** Pin the clock (`frozen`) or move real time to start at `us`; `null` restores real time. */
   set(us: number | null, frozen = false): void {
     if (us === null) {

@@ -233,6 +233,52 @@ export class SimControl {
     return { model, ids, second: usToDatetimeFull(base).slice(0, 19) };
   }
 
+  /**
+   * Removes the partial reconciles touching these journal items, as the "Unreconcile" button
+   * does: residuals come back, full reconciles of those partials go, matching is renumbered.
+   */
+  unreconcile(lineIds: number[]): { partialIds: number[] } {
+    const pt = this.store.table('account.partial.reconcile');
+    const debit = pt.col('debit_move_id').data as Int32Array;
+    const credit = pt.col('credit_move_id').data as Int32Array;
+    const lines = new Set(lineIds);
+    const partialIds: number[] = [];
+    for (let p = 0; p < pt.n; p++) {
+      if (pt.alive[p] && (lines.has(debit[p]) || lines.has(credit[p]))) partialIds.push(pt.ids[p]);
+    }
+    this.delete('account.partial.reconcile', partialIds);
+    return { partialIds };
+  }
+
+  /**
+   * Sets write_date itself, as raw SQL or a skewed server clock would: e.g. a record dated
+   * 9999-12-31 by a broken import. Nothing else changes.
+   */
+  setWriteDate(model: string, ids: number | number[], writeDate: string): void {
+    const t = this.store.table(model);
+    const us = datetimeToUs(writeDate);
+    const wd = t.col('write_date').data as Float64Array;
+    for (const id of idList(ids)) {
+      const p = t.pos(id);
+      if (p < 0) throw new Error(`setWriteDate: ${model} ${id} does not exist`);
+      wd[p] = us;
+      t.noteWrite(p, us);
+    }
+    t.version++;
+    this.store.changeCount++;
+  }
+
+  /** Hides a stored field from fields_get (`false`: shows it again, values as they are). */
+  setFieldHidden(model: string, field: string, hidden: boolean): void {
+    if (!this.store.table(model).def.byName.has(field)) {
+      throw new Error(`setFieldHidden: ${model} has no field ${field}`);
+    }
+    const set = this.store.hiddenFields.get(model) ?? new Set<string>();
+    this.store.hiddenFields.set(model, set);
+    if (hidden) set.add(field);
+    else set.delete(field);
+  }
+
   truth(model: string): Record<string, unknown>[] {
     return this.store.truth(model);
   }
@@ -334,6 +380,14 @@ export class SimControl {
         return this.reconcileWithoutWriteDate(b.lineIds);
       case 'pay':
         return { paymentId: this.pay(b.moveId, b.amount, b.date) };
+      case 'unreconcile':
+        return this.unreconcile(b.lineIds);
+      case 'set-write-date':
+        this.setWriteDate(b.model, b.ids, b.writeDate);
+        return { ok: true };
+      case 'field-hidden':
+        this.setFieldHidden(b.model, b.field, b.hidden !== false);
+        return { ok: true };
       case 'burst':
         return this.burst(b.n ?? 10, b);
       case 'truth':

@@ -23,6 +23,11 @@ export class Store {
   /** The API user's companies (filled by the generator). */
   userCompanyIds: number[] = [];
   userCompanyId = 0;
+  /**
+   * Stored fields fields_get does not describe yet, per model: a field that appears later (a
+   * module installed, an upgrade) with its values already in the database.
+   */
+  readonly hiddenFields = new Map<string, Set<string>>();
   /** Bumped on every committed change (activity, control, RPC writes). */
   changeCount = 0;
   /**

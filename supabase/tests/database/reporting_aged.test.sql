@@ -3,7 +3,7 @@
 -- zero groups dropped, payables signed as owed; and the company restriction from the JWT claim.
 -- Everything is inserted into odoo.* inside this transaction and rolled back.
 begin;
-select plan(13);
+select plan(14);
 
 \ir fixtures/aged-book.psql
 
@@ -67,10 +67,18 @@ select results_eq(
 select is_empty($$select * from reporting.aged_receivable where company_id = 901$$,
   'claim company_ids [902]: aged_receivable hides company 901');
 select set_config('request.jwt.claims', '{"role":"authenticated"}', true);
+select is_empty($$select * from reporting.aged_balance('2026-06-30', 'receivable')$$,
+  'no claim and no grant: nothing (fails closed)');
+reset role;
+insert into ods.access_grants (user_id, company_id)
+values ('00000000-0000-4000-8000-000000000901', null);
+set local role authenticated;
+select set_config('request.jwt.claims',
+  '{"role":"authenticated","sub":"00000000-0000-4000-8000-000000000901"}', true);
 select results_eq(
   $$select count(distinct company_id)::int from reporting.aged_balance('2026-06-30', 'receivable')
      where company_id in (901, 902)$$,
-  $$values (2)$$, 'no claim: every company');
+  $$values (2)$$, 'a grant of every company: every company');
 select set_config('request.jwt.claims', '{"role":"authenticated","company_ids":"x"}', true);
 select is_empty($$select * from reporting.aged_balance('2026-06-30', 'receivable')$$,
   'a malformed claim shows nothing');

@@ -10,6 +10,7 @@ import {
   startCluster,
   stopCluster,
 } from './cluster.ts';
+import { requirePassword, storedPassword } from './db-password.ts';
 import { startDemoOdoo } from './demo-odoo.ts';
 import { denoSettings } from './edge-functions.ts';
 import { readEnvFile } from './env-file.ts';
@@ -98,7 +99,7 @@ async function start(): Promise<void> {
   }
   const t0 = performance.now();
   const dbWasRunning = isRunning(DB_DIR);
-  const dbUrl = await dbUp();
+  let dbUrl = await dbUp();
   const dbPort = readCluster(DB_DIR)!.port;
   const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
   const odooEnv: Record<string, string> = {};
@@ -110,9 +111,19 @@ async function start(): Promise<void> {
     ? null
     : await startDemoOdoo({ scale: Number(process.env.DEMO_SCALE ?? 20_000), log });
   Object.assign(odooEnv, demo?.env);
+  // Real books: from now on this cluster requires a password (never relaxed again).
+  let dbPassword = storedPassword(DB_DIR);
+  if (!demo) dbPassword = await requirePassword(DB_DIR, dbUrl);
+  if (dbPassword) dbUrl = readCluster(DB_DIR)!.url;
   let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
   try {
-    platform = await startPlatform({ dbPort, gatewayPort: apiPort, functionEnv: odooEnv, log });
+    platform = await startPlatform({
+      dbPort,
+      dbPassword,
+      gatewayPort: apiPort,
+      functionEnv: odooEnv,
+      log,
+    });
     await writeVaultEntries(dbUrl, platform.url);
     await demoAccess(dbUrl, demo !== null || process.env.REPORTING_ANON_ACCESS === 'on');
     writeFileSync(STACK_FILE, JSON.stringify({ pid: process.pid, api: platform.url, odooEnv }));
@@ -136,7 +147,16 @@ Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} 
   Odoo           ${odooEnv.ODOO_URL}${demo ? ' (demo simulator, activity on)' : ''}
   anon key       ${ANON_KEY}
   service key    ${SERVICE_ROLE_KEY}
-
+${
+  dbPassword
+    ? `
+  Postgres requires a password (this cluster holds real Odoo data): it is in the Database URL
+  above and in ${join(DB_DIR, 'password')} (readable by you only).
+`
+    : `
+  Postgres trusts every local user (demo data only). With ODOO_URL set it requires a password.
+`
+}
 Ctrl-C stops everything this command started.`);
 
   let stopping = false;

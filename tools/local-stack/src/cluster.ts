@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { storedPassword } from './db-password.ts';
 import { BIN, PG_BIN, ROOT, SQL_DIR } from './paths.ts';
 
 /** A Postgres 15 cluster owned by the project (never the system cluster). */
@@ -34,6 +35,7 @@ function asPostgresUser(bin: string, args: string[], opts: { quiet?: boolean } =
   return r.stdout;
 }
 
+/** `password`: the cluster's own once it requires one (db-password.ts); else any (trust). */
 export function clusterUrl(port: number, user = 'postgres', password = 'postgres'): string {
   return `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
 }
@@ -56,7 +58,7 @@ const stateFile = (dir: string) => join(dir, 'cluster.json');
 export function readCluster(dir: string): Cluster | undefined {
   if (!existsSync(stateFile(dir))) return undefined;
   const { port } = JSON.parse(readFileSync(stateFile(dir), 'utf8')) as { port: number };
-  return { dir, port, url: clusterUrl(port) };
+  return { dir, port, url: clusterUrl(port, 'postgres', storedPassword(dir)) };
 }
 
 export function isRunning(dir: string): boolean {
@@ -103,7 +105,11 @@ export async function startCluster(dir: string, port?: number): Promise<Cluster>
       { quiet: true },
     );
   }
-  const cluster = { dir, port: chosenPort, url: clusterUrl(chosenPort) };
+  const cluster = {
+    dir,
+    port: chosenPort,
+    url: clusterUrl(chosenPort, 'postgres', storedPassword(dir)),
+  };
   if (fresh) psqlFile(cluster, join(SQL_DIR, 'bootstrap.sql'));
   applyMigrations(cluster);
   return cluster;

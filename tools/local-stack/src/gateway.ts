@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { jwtVerify } from 'jose';
+import { contentSecurityPolicy } from '../../../web/build.ts';
 import type { EdgeFunctions } from './edge-functions.ts';
 import { JWT_SECRET } from './keys.ts';
 import type { ProjectConfig } from './project-config.ts';
@@ -133,6 +134,10 @@ function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
   res.writeHead(200, {
     'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
     'Cache-Control': 'no-cache',
+    // The page and the API share this origin: the page may talk to nothing else.
+    ...(extname(file) === '.html'
+      ? { 'Content-Security-Policy': `${contentSecurityPolicy()}; frame-ancestors 'none'` }
+      : {}),
   });
   createReadStream(file).pipe(res);
 }

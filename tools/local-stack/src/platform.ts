@@ -10,6 +10,8 @@ import { loadProjectConfig } from './project-config.ts';
 export interface PlatformOptions {
   /** Port of the project's cluster (superuser `postgres`, trust auth on 127.0.0.1). */
   dbPort: number;
+  /** The cluster's password, once it requires one (real Odoo data: db-password.ts). */
+  dbPassword?: string;
   gatewayPort: number;
   functionsDir?: string;
   /** Static files served at / (default: the report page, built from web/ into web/dist/). */
@@ -35,18 +37,19 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     functionsDir: opts.functionsDir ?? FUNCTIONS_DIR,
     log: opts.log,
     env: {
-      ...opts.functionEnv,
       SUPABASE_URL: url,
-      SUPABASE_DB_URL: clusterUrl(opts.dbPort),
+      SUPABASE_DB_URL: clusterUrl(opts.dbPort, 'postgres', opts.dbPassword),
       SUPABASE_ANON_KEY: ANON_KEY,
       SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ANON_KEY }),
       SUPABASE_SECRET_KEYS: JSON.stringify({ default: SERVICE_ROLE_KEY }),
+      // Last, so a test can replace a platform setting (e.g. a malformed secret list).
+      ...opts.functionEnv,
     },
   });
   const { createRestHandler } = await import('./rest/index.ts');
   const rest: RestMount = createRestHandler({
-    dbUrl: clusterUrl(opts.dbPort, 'authenticator', 'postgres'),
+    dbUrl: clusterUrl(opts.dbPort, 'authenticator', opts.dbPassword),
     jwtSecret: JWT_SECRET,
     schemas: config.apiSchemas,
     anonKey: ANON_KEY,
@@ -66,12 +69,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   // The local Auth stand-in (/auth/v1) for the page's login.
   const { createAuthHandler } = await import('./auth/index.ts');
   const auth = createAuthHandler({
-    dbUrl: clusterUrl(opts.dbPort),
+    dbUrl: clusterUrl(opts.dbPort, 'postgres', opts.dbPassword),
     jwtSecret: JWT_SECRET,
     apiKeys: [ANON_KEY, SERVICE_ROLE_KEY],
     issuer: `${url}/auth/v1`,
   });
-  const worker = await startPgNetWorker({ dbUrl: clusterUrl(opts.dbPort), log: opts.log });
+  const worker = await startPgNetWorker({
+    dbUrl: clusterUrl(opts.dbPort, 'postgres', opts.dbPassword),
+    log: opts.log,
+  });
   let server: Server;
   try {
     server = await startGateway({

@@ -97,6 +97,11 @@ export interface OdooClient {
   fieldsGet(model: string, opts?: FieldsGetOptions): Promise<Record<string, OdooFieldInfo>>;
   /** Grouped counts and aggregates; `read_group` up to 18, `formatted_read_group` from 19. */
   readGroup(model: string, domain: OdooDomain, opts: ReadGroupOptions): Promise<OdooGroup[]>;
+  /**
+   * Odoo's clock now, from the HTTP Date of its latest answer plus the time since; undefined
+   * before any answer, or when its answers carry no Date.
+   */
+  serverNow(): Date | undefined;
   /** Any other ORM method, with named arguments (keyword arguments on XML-RPC/JSON-RPC). */
   call(
     model: string,
@@ -136,8 +141,17 @@ class Client implements OdooClient {
       maxResponseBytes: config.maxResponseBytes,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       userAgent: options.userAgent ?? 'finanzas-agv-odoo-client/1',
-      onRequest: options.onRequest,
+      onRequest: (e) => {
+        if (e.serverDate !== undefined) this.lastDate = { odoo: e.serverDate, at: Date.now() };
+        options.onRequest?.(e);
+      },
     };
+  }
+
+  private lastDate?: { odoo: number; at: number };
+
+  serverNow(): Date | undefined {
+    return this.lastDate && new Date(this.lastDate.odoo + (Date.now() - this.lastDate.at));
   }
 
   // The API key is in `config`; keep it out of console.log / util.inspect output.

@@ -1,5 +1,6 @@
 // Odoo connection settings from the environment (DESIGN §3). Everything wrong is reported at
 // once, by variable name, before any request is made; the API key's value is never echoed.
+import { strictInt } from '../config/strict-int.ts';
 
 export type OdooProtocol = 'auto' | 'json2' | 'jsonrpc' | 'xmlrpc';
 
@@ -46,8 +47,8 @@ export class ConfigError extends Error {
 /**
  * Reads ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY (required; ODOO_USERNAME may be omitted
  * when ODOO_PROTOCOL=json2), ODOO_PROTOCOL (default `auto`), ODOO_COMPANY_IDS (comma list;
- * default: all the user's companies), and the optional ODOO_TIMEOUT_MS (60000),
- * ODOO_MAX_RESPONSE_BYTES (67108864) and ODOO_LANG (en_US).
+ * default: all the user's companies), and the optional ODOO_TIMEOUT_MS (60000; 1..600000),
+ * ODOO_MAX_RESPONSE_BYTES (67108864; 1..1073741824) and ODOO_LANG (en_US).
  */
 export function loadOdooConfig(env: Record<string, string | undefined>): OdooConfig {
   const problems: string[] = [];
@@ -100,19 +101,23 @@ export function loadOdooConfig(env: Record<string, string | undefined>): OdooCon
     }
   }
 
-  const positiveInt = (name: string, fallback: number): number => {
+  const intSetting = (name: string, fallback: number, min: number, max: number): number => {
     const v = get(name);
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v) || Number(v) <= 0) {
-      problems.push(`${name} must be a positive integer`);
+    const r = strictInt(name, v, min, max);
+    if ('problem' in r) {
+      problems.push(r.problem);
       return fallback;
     }
-    return Number(v);
+    return r.value;
   };
-  const timeoutMs = positiveInt('ODOO_TIMEOUT_MS', ODOO_CONFIG_DEFAULTS.timeoutMs);
-  const maxResponseBytes = positiveInt(
+  // Timers beyond 2^31 - 1 ms fire at once; 10 minutes is well past any Edge Function's life.
+  const timeoutMs = intSetting('ODOO_TIMEOUT_MS', ODOO_CONFIG_DEFAULTS.timeoutMs, 1, 600_000);
+  const maxResponseBytes = intSetting(
     'ODOO_MAX_RESPONSE_BYTES',
     ODOO_CONFIG_DEFAULTS.maxResponseBytes,
+    1,
+    1024 * 1024 * 1024,
   );
   const lang = get('ODOO_LANG') ?? ODOO_CONFIG_DEFAULTS.lang;
   if (!/^[a-z]{2,3}(_[A-Z]{2})?(@\w+)?$/.test(lang))

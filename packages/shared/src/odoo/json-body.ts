@@ -2,6 +2,7 @@
 // it builds fast-mode objects); the work here is naming failures: a body cut short (retry) is
 // told apart from one that is not JSON at all (a proxy page, a bug).
 import { type OdooErrorContext, OdooMalformedBodyError, OdooTruncatedBodyError } from './errors.ts';
+import { isPrefixOfJson } from './json-prefix.ts';
 import { scrub } from './redact.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,28 +42,6 @@ export function parseJsonBody(
       cause,
     });
   }
-}
-
-// True when the text stops inside a string or with containers still open: what a cut
-// connection leaves. A body that is wrong before its end (HTML, a stray token) is not.
-function isPrefixOfJson(text: string): boolean {
-  const t = text.trimStart();
-  if (t[0] !== '{' && t[0] !== '[' && t[0] !== '"')
-    return /^(t(r(ue?)?)?|f(a(l(se?)?)?)?|n(u(ll?)?)?|-?\d*\.?)$/.test(t.trimEnd());
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) {
-      if (--depth < 0) return false;
-    } else if (c === 0x3c) return false; // markup: an HTML error page, not JSON
-  }
-  return inString || depth > 0;
 }
 
 function endsInsideUtf8Sequence(b: Uint8Array): boolean {

@@ -57,6 +57,8 @@ export interface OdooRequestEvent {
   bytes?: number;
   ms: number;
   error?: string;
+  /** The answer's HTTP Date (Odoo's clock, whole seconds), as ms since the epoch. */
+  serverDate?: number;
 }
 
 export interface TransportSettings {
@@ -93,6 +95,11 @@ export function versionFrom(raw: unknown): OdooVersion | undefined {
     major,
     protocolVersion: typeof r.protocol_version === 'number' ? r.protocol_version : undefined,
   };
+}
+
+function httpDate(value: string | null): number | undefined {
+  const ms = value ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Shared by the transports: the HTTP exchange with logging and redacted error context. */
@@ -142,6 +149,7 @@ export abstract class BaseTransport implements OdooTransport {
         status: res.status,
         bytes: res.body.byteLength,
         ms: performance.now() - started,
+        serverDate: httpDate(res.headers.get('date')),
       });
       return res;
     } catch (e) {

@@ -123,6 +123,9 @@ const TEMPLATE_MIN_KEYS = 8;
 const MAX_SHAPES = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// For ascii(): the same text on 7-bit bytes; on others (a tag name or declaration quoted in an
+// error message) it must not throw a TypeError in place of the decoder's own error.
+const lenient = new TextDecoder('utf-8', { ignoreBOM: true });
 
 interface Shape {
   keys: string[];
@@ -824,7 +827,7 @@ class Decoder {
     }
     if (len <= 1024)
       return String.fromCharCode.apply(null, b.subarray(s, e) as unknown as number[]);
-    return utf8.decode(b.subarray(s, e));
+    return lenient.decode(b.subarray(s, e));
   }
 
   private high(s: number, e: number): string {

@@ -1,10 +1,28 @@
 import type { Sql } from 'postgres';
 import type { Domain } from './odoo-reader.ts';
 
-/** A dependent: records of `model` that must be re-read when a row of this model changes. */
+/**
+ * A dependent: records of `model` that must be re-read when a row of this model changes,
+ * because Odoo changes them without bumping their write_date (or deletes them silently).
+ */
 export type Dependent =
-  | { model: string; via: string[] } // ids held in these fields of the changed rows
-  | { model: string; inverse: string }; // records whose `inverse` field points at the changed rows
+  /** The records held in these fields of the changed rows. */
+  | { model: string; via: string[] }
+  /** The records whose `inverse` field points at a changed row: searched in Odoo (links made)
+   * and in the mirror (links Odoo has dropped, e.g. to a deleted full reconcile). */
+  | { model: string; inverse: string }
+  /** The mirror's records whose `mirror` fields point at a row whose `when` fields changed
+   * (or that was deleted): checked against Odoo, deleted if Odoo no longer has them. */
+  | { model: string; mirror: string[]; when: string[] };
+
+/** Fields whose change a page write must report, for the `mirror` dependents. */
+export const watchedFields = (dependents: readonly Dependent[]): string[] => [
+  ...new Set(dependents.flatMap((d) => ('when' in d ? d.when : []))),
+];
+
+/** Whether the dependents read values of the changed rows (else their ids are enough). */
+export const needsRows = (dependents: readonly Dependent[]): boolean =>
+  dependents.some((d) => 'via' in d);
 
 export interface CatalogEntry {
   model: string;

@@ -1,5 +1,7 @@
 // How an Odoo field becomes a Postgres column (DESIGN §3). Decided from fields_get only, so a
 // new model or field is a catalog row, not new code.
+import { MalformedRecordError } from './errors.ts';
+import { preview } from './value-checks.ts';
 
 /** The subset of fields_get attributes the mapping needs. */
 export interface OdooFieldInfo {
@@ -47,35 +49,88 @@ const SQL_TYPES: Record<string, SqlType> = {
 // Binary payloads are too heavy to mirror; one2many is the inverse of a many2one already mirrored.
 const NEVER_MIRRORED = new Set(['binary', 'one2many', 'properties_definition']);
 
+/** A field left out of the mirror because its name or description cannot be a column. */
+export interface RejectedField {
+  name: string;
+  reason: string;
+}
+
 export interface ColumnPlan {
   columns: Column[];
   /** Requested fields this Odoo does not have, or has but does not store. */
   missing: string[];
+  /** Fields whose name or fields_get description cannot be mirrored: skipped, not fatal. */
+  rejected: RejectedField[];
 }
+
+// A column name: what Odoo's own field names look like, within Postgres' 63-byte identifiers
+// (longer ones are truncated, so two could become one column).
+const FIELD_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+// Postgres' system columns (15 and later): a table cannot have a column of that name.
+const SYSTEM_COLUMNS = new Set(['tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
+
+/** Why `name` cannot be a mirror column, or null when it can. */
+export function fieldNameFault(name: string): string | null {
+  if (!FIELD_NAME.test(name)) {
+    return name.length === 0
+      ? 'an empty name'
+      : new TextEncoder().encode(name).length > 63
+        ? 'a name longer than 63 bytes (Postgres would truncate it)'
+        : 'a name outside [a-z0-9_] or not starting with a letter or _';
+  }
+  if (name.startsWith('_')) return "a name starting with _, reserved for the mirror's own columns";
+  if (SYSTEM_COLUMNS.has(name)) return 'the name of a Postgres system column';
+  return null;
+}
+
+/** How a rejected field is listed in ods.sync_state.missing_fields and the run report. */
+export const describeRejected = (r: RejectedField) => `${preview(r.name)} (skipped: ${r.reason})`;
 
 /** Columns for `requested` field names ('*' = every stored, mirrorable field), `id` first. */
 export function planColumns(
   fields: Record<string, OdooFieldInfo>,
   requested: readonly string[],
+  model = 'fields_get',
 ): ColumnPlan {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw new MalformedRecordError(
+      `${model}: fields_get answered ${preview(fields)}, not a description of fields`,
+      { model },
+    );
+  }
+  const info = (name: string): OdooFieldInfo | undefined => {
+    const f = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    return f !== null && typeof f === 'object' ? f : undefined;
+  };
   const wanted = requested.includes('*')
-    ? Object.keys(fields).filter(
-        (f) => fields[f].store !== false && !NEVER_MIRRORED.has(fields[f].type),
-      )
+    ? Object.keys(fields).filter((f) => {
+        const fi = info(f);
+        return !fi || (fi.store !== false && !NEVER_MIRRORED.has(fi.type));
+      })
     : [...new Set(requested)];
   const columns: Column[] = [{ name: 'id', odooType: 'integer', sqlType: 'bigint' }];
   const missing: string[] = [];
+  const rejected: RejectedField[] = [];
   for (const name of wanted.sort()) {
     if (name === 'id') continue;
-    const f = fields[name];
-    const sqlType = f && SQL_TYPES[f.type];
+    const fault = fieldNameFault(name);
+    if (fault) {
+      rejected.push({ name, reason: fault });
+      continue;
+    }
+    if (Object.hasOwn(fields, name) && !info(name)) {
+      rejected.push({ name, reason: 'fields_get describes it with no attributes' });
+      continue;
+    }
+    const f = info(name);
+    const sqlType = f && Object.hasOwn(SQL_TYPES, f.type) ? SQL_TYPES[f.type] : undefined;
     if (!f || f.store === false || !sqlType) {
       missing.push(name);
       continue;
     }
     columns.push({ name, odooType: f.type, sqlType });
   }
-  return { columns, missing };
+  return { columns, missing, rejected };
 }
 
 /** `account.move.line` → `account_move_line`, the mirror table in schema `odoo`. */

@@ -1,6 +1,7 @@
 import type { Column } from './columns.ts';
 import { odooDateDays, odooDatetimeMicros } from './copy-format.ts';
 import { MalformedRecordError } from './errors.ts';
+import { jsonFault, jsonText, preview, textFault } from './value-checks.ts';
 
 // Odoo's wire values → the JSON json_to_recordset turns into each column's type. Numbers stay
 // JSON numbers: their text is the shortest round-trip decimal of the double, which Postgres
@@ -54,19 +55,26 @@ const orNull =
   (v) =>
     empty(v) ? 'null' : encode(v);
 
+// Integers as the binary COPY encoding takes them: safe integers only (beyond 2^53 a double is
+// not the integer Odoo meant, and beyond 2^63 bigint refuses the whole page).
 const ENCODERS: Record<Column['sqlType'], Encoder> = {
   bigint: orNull((v) => {
     const n = Array.isArray(v) ? v[0] : v; // many2one: [id, display_name]
-    return typeof n === 'number' && Number.isInteger(n) ? String(n) : undefined;
+    return Number.isSafeInteger(n) ? String(n) : undefined;
   }),
   'bigint[]': (v) =>
     empty(v)
       ? '[]'
-      : Array.isArray(v) && v.every((x) => Number.isInteger(x))
+      : Array.isArray(v) && v.every((x) => Number.isSafeInteger(x))
         ? `[${v.join(',')}]`
         : undefined,
   numeric: orNull((v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined)),
-  text: orNull((v) => (typeof v === 'string' ? JSON.stringify(v) : undefined)),
+  text: orNull((v) => {
+    if (typeof v !== 'string') return undefined;
+    // JSON.stringify writes NUL and lone surrogates as \u escapes: only then look closer.
+    const s = JSON.stringify(v);
+    return s.includes('\\u') && textFault(v) ? undefined : s;
+  }),
   // Checked as the binary COPY encoding checks them: real dates and times only.
   date: orNull((v) =>
     typeof v === 'string' && !Number.isNaN(odooDateDays(v)) ? `"${v}"` : undefined,
@@ -79,7 +87,7 @@ const ENCODERS: Record<Column['sqlType'], Encoder> = {
   ),
   boolean: (v) =>
     typeof v === 'boolean' ? String(v) : v === null || v === undefined ? 'null' : undefined,
-  jsonb: orNull((v) => JSON.stringify(v)),
+  jsonb: orNull((v) => (jsonFault(v) ? undefined : jsonText(v))),
 };
 
 const EXPECTED: Record<Column['sqlType'], string> = {
@@ -93,19 +101,35 @@ const EXPECTED: Record<Column['sqlType'], string> = {
   jsonb: 'JSON',
 };
 
+/** The records of a page; an answer that is not a list of them is rejected. */
+export function recordList(model: string, records: unknown): readonly Record<string, unknown>[] {
+  if (Array.isArray(records)) return records;
+  throw new MalformedRecordError(
+    `${model}: search_read answered ${preview(records)}, not a list of records`,
+    { model },
+  );
+}
+
 /** The record's id; a page with a record that has none (or not an integer) is rejected. */
 export function recordId(model: string, rec: unknown): number {
   const id = (rec as { id?: unknown } | null)?.id;
-  if (typeof rec !== 'object' || rec === null || !Number.isInteger(id)) {
-    throw new MalformedRecordError(`${model}: a record without an integer id`, { model });
+  if (typeof rec !== 'object' || rec === null || !Number.isSafeInteger(id)) {
+    throw new MalformedRecordError(
+      `${model}: a record without an integer id (got ${preview(rec, 120)})`,
+      { model },
+    );
   }
   return id as number;
 }
 
 /** The error for a value that does not fit its column, naming the record and the field. */
 export function badValue(model: string, id: number, column: Column, v: unknown) {
+  const why =
+    (typeof v === 'string' && textFault(v)) ||
+    (column.sqlType === 'jsonb' && jsonFault(v)) ||
+    `expected ${EXPECTED[column.sqlType]}`;
   return new MalformedRecordError(
-    `${model} id ${id}, field ${column.name}: expected ${EXPECTED[column.sqlType]}, got ${JSON.stringify(v)?.slice(0, 80)}`,
+    `${model} id ${id}, field ${column.name}: ${why}, got ${preview(v)}`,
     { model },
   );
 }
@@ -123,6 +147,7 @@ export function encodePage(
   records: readonly Record<string, unknown>[],
   keepRows = false,
 ): JsonPage {
+  recordList(model, records);
   const keys = columns.map((c, i) => `${i ? ',' : '{'}${JSON.stringify(c.name)}:`);
   const encoders = columns.map((c) => ENCODERS[c.sqlType]);
   const names = columns.map((c) => c.name);

@@ -1,6 +1,20 @@
 import type { Column, SqlType } from './columns.ts';
-import { badValue, convertPage, laterWriteDate, type PageFacts, recordId } from './convert.ts';
-import { CopyOut, odooDateDays, odooDatetimeMicros, writeDouble } from './copy-format.ts';
+import {
+  badValue,
+  convertPage,
+  laterWriteDate,
+  type PageFacts,
+  recordId,
+  recordList,
+} from './convert.ts';
+import {
+  CopyOut,
+  odooDateDays,
+  odooDatetimeMicros,
+  odooDatetimeMicrosExact,
+  writeDouble,
+} from './copy-format.ts';
+import { jsonFault, jsonText } from './value-checks.ts';
 
 // Odoo records as the body of `COPY … FROM STDIN (FORMAT binary)`. Postgres then reads each
 // value with its type's binary receive function instead of parsing text or JSON: at 1,000,000
@@ -44,9 +58,7 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   text: (out, v) => {
     if (empty(v)) return out.nul();
-    if (typeof v !== 'string') return false;
-    out.text(v);
-    return true;
+    return typeof v === 'string' && out.text(v);
   },
   date: (out, v) => {
     if (empty(v)) return out.nul();
@@ -61,7 +73,8 @@ const WRITERS: Record<SqlType, Writer> = {
     if (empty(v)) return out.nul();
     const us = typeof v === 'string' ? odooDatetimeMicros(v) : Number.NaN;
     if (Number.isNaN(us)) return false;
-    out.int8(us);
+    if (Number.isSafeInteger(us)) out.int8(us);
+    else out.int8Big(odooDatetimeMicrosExact(v as string));
     return true;
   },
   boolean: (out, v) => {
@@ -74,8 +87,12 @@ const WRITERS: Record<SqlType, Writer> = {
   },
   jsonb: (out, v) => {
     if (empty(v)) return out.nul();
-    out.text(JSON.stringify(v), 1); // jsonb's binary form: version 1, then the text
-    return true;
+    if (jsonFault(v)) return false;
+    const text = jsonText(v);
+    if (text === undefined) return false;
+    // NaN or Infinity: JSON null, which json_to_recordset (the upsert) reads as SQL NULL.
+    if (text === 'null') return out.nul();
+    return out.text(text, 1); // jsonb's binary form: version 1, then the text
   },
 };
 
@@ -86,6 +103,7 @@ export function encodeCopyPage(
   records: readonly Record<string, unknown>[],
   keepRows = false,
 ): CopyPage {
+  recordList(model, records);
   const out = new CopyOut(records.length * 40 * columns.length);
   const names = columns.map((c) => c.name);
   const writers = columns.map((c) => WRITERS[c.sqlType]);

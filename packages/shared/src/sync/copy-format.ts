@@ -2,6 +2,7 @@
 // header and trailer, and the value layouts that need arithmetic (numeric, date, timestamp).
 // Layout: https://www.postgresql.org/docs/15/sql-copy.html (binary format) and each type's
 // *_recv function (numeric_recv, date_recv, timestamp_recv, array_recv, jsonb_recv).
+import { textFault } from './value-checks.ts';
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // PGCOPY\n\377\r\n\0
 const TWO_32 = 4294967296;
@@ -63,6 +64,13 @@ export class CopyOut {
     this.i32(8);
     this.i64(n);
   }
+  /** An int8 beyond the safe integers. */
+  int8Big(n: bigint) {
+    this.room(12);
+    this.i32(8);
+    this.i32(Number(BigInt.asIntN(32, n >> 32n)));
+    this.i32(Number(BigInt.asUintN(32, n)));
+  }
   /** Writes the length word of a value started at `at` (its bytes follow the word). */
   patchLength(at: number) {
     const end = this.pos;
@@ -70,8 +78,11 @@ export class CopyOut {
     this.i32(end - at - 4);
     this.pos = end;
   }
-  /** A length word, then `prefix` (a byte, if given) and the UTF-8 of `s`. */
-  text(s: string, prefix = -1) {
+  /**
+   * A length word, then `prefix` (a byte, if given) and the UTF-8 of `s`. False when `s` is not
+   * text Postgres can hold (NUL, a lone surrogate): the caller then refuses the page.
+   */
+  text(s: string, prefix = -1): boolean {
     this.room(9 + s.length * 3);
     const at = this.pos;
     this.pos += 4;
@@ -79,15 +90,23 @@ export class CopyOut {
     const b = this.bytes;
     let p = this.pos;
     let i = 0;
+    let nul = false;
     // ASCII by hand; the first other character hands the rest to the (slower to call) encoder.
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) break;
+      if (c === 0) nul = true;
       b[p++] = c;
     }
-    if (i < s.length) p += utf8.encodeInto(s.slice(i), b.subarray(p)).written;
+    let fault = false;
+    if (i < s.length) {
+      const rest = s.slice(i);
+      fault = textFault(rest) !== null; // TextEncoder would write U+FFFD for a lone surrogate
+      p += utf8.encodeInto(rest, b.subarray(p)).written;
+    }
     this.pos = p;
     this.patchLength(at);
+    return !nul && !fault;
   }
   /** An empty int8[] (no dimensions). Returns true, like nul(). */
   emptyInt8Array(): true {
@@ -217,22 +236,29 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
 }
 
-/** 'YYYY-MM-DD' at b[at..at+10) as days since Postgres' epoch, or NaN. */
+/**
+ * 'YYYY-MM-DD' at b[at..at+10) as days since Postgres' epoch, or NaN. Year 0 does not exist in
+ * Postgres' text input (it refuses '0000-01-01'), so it is refused here too: through binary COPY
+ * it would become 1 BC.
+ */
 export function pgDays(b: ArrayLike<number>, at: number): number {
   if (b[at + 4] !== 45 || b[at + 7] !== 45) return Number.NaN;
   const y = two(b, at) * 100 + two(b, at + 2);
   const m = two(b, at + 5);
   const d = two(b, at + 8);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= MONTH_DAYS[m - 1])) return Number.NaN;
+  if (!(y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= MONTH_DAYS[m - 1])) return Number.NaN;
   if (m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return Number.NaN;
   return daysFromCivil(y, m, d) - PG_EPOCH_DAYS;
 }
 
+/** The microseconds of the datetime pgSeconds last read (0 to 1,000,000 after rounding). */
+let fractionMicros = 0;
+
 /**
- * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as microseconds since Postgres'
- * epoch, or NaN.
+ * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as whole seconds since Postgres'
+ * epoch, its fraction in fractionMicros; NaN when it is not such a datetime.
  */
-export function pgMicros(b: ArrayLike<number>, at: number, len: number): number {
+function pgSeconds(b: ArrayLike<number>, at: number, len: number): number {
   if (len < 19 || b[at + 10] !== 32 || b[at + 13] !== 58 || b[at + 16] !== 58) return Number.NaN;
   const days = pgDays(b, at);
   const h = two(b, at + 11);
@@ -250,16 +276,41 @@ export function pgMicros(b: ArrayLike<number>, at: number, len: number): number 
       frac = frac * 10 + d;
       scale *= 10;
     }
-    micros = Math.round((frac / scale) * 1e6); // Postgres rounds to microseconds too
+    // As Postgres: the fraction as a double (frac / scale is the double strtod reads), times a
+    // million, rounded by rint() (halves to even, where Math.round rounds them up).
+    const x = (frac / scale) * 1e6;
+    micros = Math.round(x);
+    if (micros - x === 0.5 && micros % 2 === 1) micros--;
   }
-  return ((days * 24 + h) * 60 + mi) * 60_000_000 + sec * 1_000_000 + micros;
+  fractionMicros = micros;
+  return ((days * 24 + h) * 60 + mi) * 60 + sec;
 }
 
-// Strings are copied here to be read as bytes, by the same code that reads JSON bytes.
+/**
+ * Odoo's 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) at b[at..at+len) as microseconds since Postgres'
+ * epoch, or NaN. Exact while it is a safe integer (years 1715 to 2285); beyond, write it with
+ * pgMicrosExact.
+ */
+export function pgMicros(b: ArrayLike<number>, at: number, len: number): number {
+  return pgSeconds(b, at, len) * 1_000_000 + fractionMicros;
+}
+
+/** pgMicros exactly, for the datetimes whose microseconds a double cannot hold. */
+export function pgMicrosExact(b: ArrayLike<number>, at: number, len: number): bigint {
+  const seconds = pgSeconds(b, at, len);
+  return BigInt(seconds) * 1_000_000n + BigInt(fractionMicros);
+}
+
+// Strings are copied here to be read as bytes, by the same code that reads JSON bytes. Only
+// ASCII: a Uint8Array keeps the low byte of a wider character, so 'İ' (U+0130) would read as '0'.
 const scratch = new Uint8Array(32);
 function toScratch(s: string): number {
   if (s.length > scratch.length) return -1;
-  for (let i = 0; i < s.length; i++) scratch[i] = s.charCodeAt(i);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    scratch[i] = c;
+  }
   return s.length;
 }
 
@@ -272,4 +323,9 @@ export function odooDateDays(s: string): number {
 export function odooDatetimeMicros(s: string): number {
   const len = toScratch(s);
   return len < 0 ? Number.NaN : pgMicros(scratch, 0, len);
+}
+
+/** odooDatetimeMicros exactly, for a datetime it accepted but a double cannot hold. */
+export function odooDatetimeMicrosExact(s: string): bigint {
+  return pgMicrosExact(scratch, 0, toScratch(s));
 }

@@ -1,6 +1,13 @@
 import type { Column, SqlType } from './columns.ts';
 import type { CopyPage } from './copy-encoder.ts';
-import { CopyOut, pgDays, pgMicros, writeDecimal, writeDouble } from './copy-format.ts';
+import {
+  CopyOut,
+  pgDays,
+  pgMicros,
+  pgMicrosExact,
+  writeDecimal,
+  writeDouble,
+} from './copy-format.ts';
 
 // A search_read answer's JSON bytes straight into a binary COPY body, without building a
 // string, an object per record or a value per field: at 1,000,000 journal items the snapshot
@@ -295,8 +302,8 @@ class Parser {
               p += 6;
             }
           }
-          // A lone surrogate becomes U+FFFD, as TextEncoder writes it on the slow path.
-          if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+          // NUL and lone surrogates are not text Postgres can hold: the slow path names them.
+          if (cp === 0 || (cp >= 0xd800 && cp <= 0xdfff)) throw DECLINE;
           writeCodePoint(out, cp);
           break;
         }
@@ -380,7 +387,9 @@ class Parser {
           this.maxWriteDateAt = start;
           this.maxWriteDateLen = len;
         }
-        return void out.int8(us);
+        if (Number.isSafeInteger(us)) out.int8(us);
+        else out.int8Big(pgMicrosExact(b, start, len));
+        return;
       }
       case T.boolean:
         if (this.word(NULL)) return void out.nul();

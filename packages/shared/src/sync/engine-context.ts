@@ -26,6 +26,8 @@ export interface ModelReport {
   upserted: number;
   unchanged: number;
   deleted: number;
+  /** Records the content sweep found different and repaired. */
+  swept?: number;
   requests: number;
   cursor: string | null;
   done: boolean;

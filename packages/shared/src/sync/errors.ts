@@ -27,3 +27,8 @@ export class UnknownModelError extends SyncError {}
 export class AlreadyRunningError extends SyncError {}
 /** The cursor moved under us: another writer committed a page first; this page is discarded. */
 export class CursorConflictError extends SyncError {}
+/**
+ * Not a failure: the invocation's budget ran out before the next step could start. The step
+ * stops where its last commit left it; the next invocation resumes there.
+ */
+export class BudgetSpentError extends SyncError {}

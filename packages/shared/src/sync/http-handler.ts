@@ -1,5 +1,8 @@
-import { openSync } from './open-sync.ts';
+import type { Sql } from 'postgres';
+import { openSync, recordInvocationFailure } from './open-sync.ts';
 import { runSlice, type SyncMode } from './run-slice.ts';
+import { serviceSecrets } from './service-secrets.ts';
+import { describeError, errorCategory } from './sync-errors.ts';
 
 const MODES: readonly SyncMode[] = ['sync', 'reconcile', 'verify'];
 
@@ -15,37 +18,33 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The service secrets this project accepts: the legacy service_role key and any secret key. */
-function serviceSecrets(env: Record<string, string | undefined>): string[] {
-  const out: string[] = [];
-  if (env.SUPABASE_SERVICE_ROLE_KEY) out.push(env.SUPABASE_SERVICE_ROLE_KEY);
-  try {
-    out.push(
-      ...Object.values(JSON.parse(env.SUPABASE_SECRET_KEYS ?? '{}') as Record<string, string>),
-    );
-  } catch {
-    // not JSON: ignore rather than lock everyone out
-  }
-  return out.filter(Boolean);
-}
-
 /**
  * The odoo-sync Edge Function: refuses callers without the service secret, runs one bounded
  * slice and answers its summary. While work remains it queues its own next call through pg_net
- * (sent after commit), so a first snapshot completes without waiting for cron ticks.
+ * (sent after commit), so a first snapshot completes without waiting for cron ticks. A failure
+ * before or around the slice (configuration, database, catalog) is recorded on the invocation
+ * when the database can be reached, and answered as {error, category} for pg_net to keep.
  */
 export async function handleSyncRequest(
   req: Request,
   env: Record<string, string | undefined>,
 ): Promise<Response> {
-  if (req.method !== 'POST') return json(405, { error: 'use POST' });
+  if (req.method !== 'POST') return json(405, { error: 'use POST', category: 'config' });
   const token = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
-  const secrets = serviceSecrets(env);
-  if (!token || !secrets.some((s) => sameSecret(s, token))) {
+  const accepted = serviceSecrets(env);
+  if (!accepted.ok) {
+    // The caller learns nothing about the configuration; the operator reads why in the log.
+    console.error(`odoo-sync refuses every call: ${accepted.problem}`);
+    return json(500, { error: 'the function is misconfigured: see its logs', category: 'config' });
+  }
+  if (!token || !accepted.secrets.some((s) => sameSecret(s, token))) {
+    // Nothing is recorded for an unauthenticated caller; pg_net keeps the 401 for the cron tick.
     return json(401, {
       error: 'the service secret is required (Authorization: Bearer <service key>)',
     });
   }
+  // Set by ods.invoke_sync: which recorded invocation this is, so a failure lands on it.
+  const invocation = /^\d{1,18}$/.exec(req.headers.get('x-sync-invocation') ?? '')?.[0] ?? null;
   let body: { mode?: string; models?: string[]; full?: boolean; trigger?: string } = {};
   try {
     const text = await req.text();
@@ -53,16 +52,32 @@ export async function handleSyncRequest(
   } catch {
     return json(400, {
       error: 'the body must be JSON: {"mode": "sync" | "reconcile" | "verify", "models"?: [...]}',
+      category: 'config',
     });
   }
   const mode = (body.mode ?? 'sync') as SyncMode;
-  if (!MODES.includes(mode)) return json(400, { error: `mode must be one of ${MODES.join(', ')}` });
+  if (!MODES.includes(mode)) {
+    return json(400, { error: `mode must be one of ${MODES.join(', ')}`, category: 'config' });
+  }
+  const trigger = body.trigger ?? 'http';
+  const failed = async (e: unknown, sql?: Sql) => {
+    const failure = {
+      invocation,
+      mode,
+      trigger,
+      category: errorCategory(e),
+      error: describeError(e),
+    };
+    console.error(`[odoo-sync] ${failure.category}: ${failure.error}`);
+    await recordInvocationFailure(sql ?? env, failure);
+    return json(500, { error: failure.error, category: failure.category });
+  };
 
   let resources: ReturnType<typeof openSync>;
   try {
     resources = openSync(env);
   } catch (e) {
-    return json(500, { error: `${(e as Error).name}: ${(e as Error).message}` });
+    return failed(e);
   }
   try {
     const summary = await runSlice({
@@ -70,7 +85,7 @@ export async function handleSyncRequest(
       mode,
       models: body.models,
       full: body.full,
-      trigger: body.trigger ?? 'http',
+      trigger,
       log: (line) => console.log(line),
     });
     let continued = false;
@@ -80,7 +95,7 @@ export async function handleSyncRequest(
     }
     return json(summary.outcome === 'failed' ? 502 : 200, { ...summary, continued });
   } catch (e) {
-    return json(500, { error: `${(e as Error).name}: ${(e as Error).message}` });
+    return await failed(e, resources.sql); // before `finally` closes the connection
   } finally {
     await resources.close();
   }

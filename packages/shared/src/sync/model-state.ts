@@ -13,6 +13,7 @@ export interface ModelState {
   windowSince: Date | null;
   windowCursor: number;
   windowMaxSeen: Date | null;
+  windowClock: Date | null;
   pageSize: number | null;
   columns: Column[] | null;
   missingFields: string[];
@@ -40,6 +41,7 @@ export async function loadState(
     windowSince: r.window_since,
     windowCursor: Number(r.window_cursor),
     windowMaxSeen: r.window_max_seen,
+    windowClock: r.window_clock,
     pageSize: r.page_size,
     columns: r.columns,
     missingFields: r.missing_fields,

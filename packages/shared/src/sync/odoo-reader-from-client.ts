@@ -68,10 +68,15 @@ export function readerFromClient(
         };
       });
     },
+    serverNow: () => client.serverNow(),
     async userCompanyIds() {
       if (config.companyIds?.length) return config.companyIds;
-      // The res.company record rule shows a user exactly the companies they belong to.
-      return client.search('res.company', [], { order: 'id asc', context: { lang: config.lang } });
+      // The res.company record rule shows a user exactly the companies they belong to;
+      // archived ones too (active_test off), or their records would look deleted.
+      return client.search('res.company', [], {
+        order: 'id asc',
+        context: { lang: config.lang, active_test: false },
+      });
     },
   };
 }

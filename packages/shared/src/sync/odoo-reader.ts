@@ -61,6 +61,8 @@ export interface OdooReader {
     sumFields: string[],
     context: OdooCallContext,
   ): Promise<GroupRow[]>;
+  /** Odoo's clock now (its answers' HTTP Date), or undefined when it does not say. */
+  serverNow(): Date | undefined;
   /** allowed_company_ids: the configured ones, else every company the user may see. */
   userCompanyIds(): Promise<number[]>;
 }

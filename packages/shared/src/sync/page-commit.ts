@@ -1,20 +1,25 @@
 import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
+import { watchedFields } from './catalog.ts';
+import { tableName } from './columns.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
 import { type EncodedPage, type WriteResult, writePage } from './page-writer.ts';
+import { ident, mirrorTable } from './sql-ident.ts';
 
 /**
  * One page in one transaction (DESIGN §4 rule 1): the rows, the queue of dependents to re-read,
  * and the state change. `expect` is compared with the stored cursor first, so if two writers
  * ever raced for a model, the second page would be discarded instead of applied twice.
+ * `dependents` defaults to the catalog's (a snapshot passes the ones that apply to new rows).
  */
 export async function commitPage(
   run: ModelRun,
   page: EncodedPage,
   expect: { column: 'snapshot_cursor' | 'window_cursor'; value: number },
   stateUpdate: (tx: TransactionSql, written: WriteResult) => Promise<unknown>,
+  dependents: readonly Dependent[] = run.entry.dependents,
 ): Promise<WriteResult> {
   return run.sql.begin(async (tx) => {
     const [cur] = await tx`select snapshot_cursor, window_cursor from ods.sync_state
@@ -25,39 +30,108 @@ export async function commitPage(
         { model: run.entry.model, cursor: expect.value },
       );
     }
-    const written = await writePage(tx, run.table, run.columns, page, {
-      changedIds: run.entry.dependents.length > 0,
-    });
-    await queueDependents(tx, run.entry.dependents, page.rows ?? [], written.changedIds);
+    const written = await writePageWithDependents(tx, run, page, dependents);
     await stateUpdate(tx, written);
     return written;
   });
+}
+
+/** Writes a page and queues what its changes make other models re-read, in `tx`. */
+export async function writePageWithDependents(
+  tx: TransactionSql,
+  run: Pick<ModelRun, 'table' | 'columns'>,
+  page: EncodedPage,
+  dependents: readonly Dependent[],
+): Promise<WriteResult> {
+  const written = await writePage(tx, run.table, run.columns, page, {
+    changedIds: dependents.length > 0,
+    watch: watchedFields(dependents),
+  });
+  await queueDependents(tx, dependents, {
+    rows: page.rows ?? [],
+    changedIds: written.changedIds,
+    watchedIds: written.watchedIds,
+  });
+  return written;
+}
+
+/** What changed in a page (or was deleted), as the dependents need it. */
+export interface Changes {
+  /** Converted rows of the page (the `via` dependents read their fields). */
+  rows: readonly Record<string, unknown>[];
+  /** Ids inserted or changed (or deleted). */
+  changedIds: readonly number[];
+  /** Ids whose `when` fields changed. */
+  watchedIds?: readonly number[];
+  /** The rows were deleted: Odoo has nothing left to search for. */
+  deleted?: boolean;
 }
 
 /** Queues, on each dependent model's state, what to re-read because these rows changed. */
 export async function queueDependents(
   tx: TransactionSql,
   dependents: readonly Dependent[],
-  rows: readonly Record<string, unknown>[],
-  changedIds: readonly number[],
+  c: Changes,
 ): Promise<void> {
-  if (dependents.length === 0 || changedIds.length === 0) return;
-  const changed = new Set(changedIds);
+  if (dependents.length === 0 || c.changedIds.length === 0) return;
+  const changed = new Set(c.changedIds);
   for (const d of dependents) {
-    let item: RefetchItem;
+    const items: RefetchItem[] = [];
     if ('via' in d) {
       const ids = new Set<number>();
-      for (const r of rows) {
+      for (const r of c.rows) {
         if (!changed.has(r.id as number)) continue;
         for (const f of d.via) if (typeof r[f] === 'number') ids.add(r[f] as number);
       }
-      if (ids.size === 0) continue;
-      item = { ids: [...ids] };
+      if (ids.size) items.push({ ids: [...ids] });
+    } else if ('inverse' in d) {
+      if (!c.deleted) items.push({ field: d.inverse, values: [...changed] });
+      const ids = await mirrorIdsPointingAt(tx, d.model, [d.inverse], c.changedIds);
+      if (ids.length) items.push({ ids });
     } else {
-      item = { field: d.inverse, values: [...changed] };
+      const at = c.deleted ? c.changedIds : (c.watchedIds ?? []);
+      const ids = at.length ? await mirrorIdsPointingAt(tx, d.model, d.mirror, at) : [];
+      if (ids.length) items.push({ ids });
     }
-    // Only once the dependent model has a mirror; its snapshot will read everything anyway.
-    await tx`update ods.sync_state set refetch = refetch || ${tx.json([item] as never)}::jsonb
-      where model = ${d.model} and phase = 'incremental'`;
+    if (items.length) await queueRefetch(tx, d.model, items);
   }
+}
+
+/** Ids of the mirror of `model` whose `fields` hold one of `targets`. */
+async function mirrorIdsPointingAt(
+  tx: TransactionSql,
+  model: string,
+  fields: readonly string[],
+  targets: readonly number[],
+): Promise<number[]> {
+  const table = tableName(model);
+  const [{ present }] = await tx<{ present: string[] }[]>`
+    select coalesce(array_agg(attname::text), '{}') as present from pg_attribute
+     where attrelid = to_regclass(${`odoo.${ident(table)}`}) and attnum > 0 and not attisdropped
+       and attname = any(${fields as string[]})`;
+  if (present.length === 0) return [];
+  const rows = await tx.unsafe<{ id: string }[]>(
+    present
+      .map((f) => `select id from ${mirrorTable(table)} where ${ident(f)} = any($1::bigint[])`)
+      .join(' union '),
+    [targets as number[]],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Appends to a model's re-read queue. While that model's snapshot runs, only what it has
+ * already passed is queued (the snapshot reads the rest); before it starts, nothing is.
+ */
+async function queueRefetch(tx: TransactionSql, model: string, items: RefetchItem[]) {
+  const [s] = await tx`select phase, snapshot_cursor from ods.sync_state where model = ${model}`;
+  if (!s) return;
+  const passed = s.phase === 'incremental' ? Number.POSITIVE_INFINITY : Number(s.snapshot_cursor);
+  if (passed === 0) return;
+  const kept = items
+    .map((i) => ('ids' in i ? { ids: i.ids.filter((id) => id <= passed) } : i))
+    .filter((i) => !('ids' in i) || i.ids.length > 0);
+  if (kept.length === 0) return;
+  await tx`update ods.sync_state set refetch = refetch || ${tx.json(kept as never)}::jsonb
+    where model = ${model}`;
 }

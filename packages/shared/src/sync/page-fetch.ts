@@ -1,6 +1,8 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
 import type { CopyPage } from './copy-encoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
+import { BudgetSpentError } from './errors.ts';
+import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
 
 /** Raised inside a request to leave the retry loop and ask again with a smaller page. */
 class PageTooBig extends Error {}
@@ -62,6 +64,12 @@ export async function fetchPage(
     } catch (e) {
       if (!(e instanceof PageTooBig)) throw e;
       run.log?.(`[${run.entry.model}] ${e.message}; page size → ${run.pageSize.current}`);
+      // A smaller page is another request: only within the invocation's budget.
+      if (!run.budget.allows(PAGE_HEADROOM_MS)) {
+        throw new BudgetSpentError(`${run.entry.model}: budget spent while shrinking the page`, {
+          model: run.entry.model,
+        });
+      }
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ModelRun } from './engine-context.ts';
+import { BudgetSpentError } from './errors.ts';
 import type { Fetched } from './page-fetch.ts';
 
 /** Time kept for the commit after a page request when deciding whether to ask for one more. */
@@ -32,7 +33,14 @@ export async function pipelinePages<T>(
   let cursor = start;
   try {
     while (next) {
-      const got = await next;
+      let got: Fetched;
+      try {
+        got = await next;
+      } catch (e) {
+        // Out of budget before the next page: stop after the last commit, resume next time.
+        if (e instanceof BudgetSpentError) break;
+        throw e;
+      }
       const from = cursor;
       const finished = !got.full;
       // Ask for the next page before preparing this one: Odoo serves it meanwhile. An id that

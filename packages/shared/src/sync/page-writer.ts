@@ -13,6 +13,14 @@ export interface WriteResult {
   updated: number;
   /** With `changedIds`: ids whose row was inserted or actually changed (unchanged rows are not rewritten). */
   changedIds: number[];
+  /** With `watch`: ids whose watched fields changed value (or that were inserted). */
+  watchedIds: number[];
+}
+
+export interface WriteOptions {
+  changedIds?: boolean;
+  /** Report which rows changed these fields (those the table has). */
+  watch?: readonly string[];
 }
 
 /**
@@ -25,9 +33,9 @@ export async function writePage(
   table: string,
   columns: readonly Column[],
   page: EncodedPage,
-  opts: { changedIds?: boolean } = {},
+  opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [] };
+  if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [], watchedIds: [] };
   if (page.format === 'copy') {
     const [lo, hi] = idRange(page.ids);
     const [taken] = await tx.unsafe(
@@ -50,37 +58,52 @@ export async function writePage(
   const changed = data.length
     ? `where (${data.map((n) => `t.${n}`).join(', ')}) is distinct from (${data.map((n) => `excluded.${n}`).join(', ')})`
     : 'where false';
+  const watch = (opts.watch ?? [])
+    .filter((f) => columns.some((c) => c.name === f))
+    .map((f) => ident(f));
+  const watched = (alias: string) => `row(${watch.map((n) => `${alias}.${n}`).join(', ')})`;
+  // Every part of one statement sees the table as it was before it: `old` holds the values
+  // the upsert is about to replace.
+  const old = watch.length
+    ? `old as (select o.id, ${watched('o')} as w from ${mirrorTable(table)} o
+         where o.id in (select id from src)),`
+    : '';
   // json, not jsonb: parsed once while read, about a third cheaper for a page read only once.
   const upsert = `
-    with src as (select * from json_to_recordset($1::text::json) as r(${defs})),
+    with src as (select * from json_to_recordset($1::text::json) as r(${defs})), ${old}
     up as (
       insert into ${mirrorTable(table)} as t (${names.join(', ')}, _synced_at)
       select ${names.join(', ')}, clock_timestamp() from src
       on conflict (id) do update
         set ${[...data.map((n) => `${n} = excluded.${n}`), '_synced_at = excluded._synced_at'].join(', ')}
         ${changed}
-      returning t.id, (xmax = 0) as inserted
+      returning t.id, (xmax = 0) as inserted${watch.length ? `, ${watched('t')} as w` : ''}
     )`;
-  if (!opts.changedIds) {
+  if (!opts.changedIds && !watch.length) {
     // Counts only: no id list to ship back when nobody needs it.
     const [r] = await tx.unsafe<{ inserted: string; n: string }[]>(
       `${upsert} select count(*) filter (where inserted) as inserted, count(*) as n from up`,
       [page.json],
     );
     const inserted = Number(r.inserted);
-    return { inserted, updated: Number(r.n) - inserted, changedIds: [] };
+    return { inserted, updated: Number(r.n) - inserted, changedIds: [], watchedIds: [] };
   }
-  const result = await tx.unsafe<{ id: string; inserted: boolean }[]>(
-    `${upsert} select id, inserted from up`,
+  const result = await tx.unsafe<{ id: string; inserted: boolean; watched: boolean }[]>(
+    watch.length
+      ? `${upsert} select up.id, up.inserted, old.w is distinct from up.w as watched
+           from up left join old on old.id = up.id`
+      : `${upsert} select id, inserted, false as watched from up`,
     [page.json],
   );
   let inserted = 0;
   const changedIds = new Array<number>(result.length);
+  const watchedIds: number[] = [];
   for (let i = 0; i < result.length; i++) {
     if (result[i].inserted) inserted++;
     changedIds[i] = Number(result[i].id);
+    if (result[i].watched) watchedIds.push(changedIds[i]);
   }
-  return { inserted, updated: result.length - inserted, changedIds };
+  return { inserted, updated: result.length - inserted, changedIds, watchedIds };
 }
 
 function idRange(ids: readonly number[]): [number, number] {
@@ -99,7 +122,7 @@ async function copyPage(
   table: string,
   columns: readonly Column[],
   page: CopyPage,
-  opts: { changedIds?: boolean },
+  opts: WriteOptions,
 ): Promise<WriteResult> {
   const query = tx.unsafe(
     `copy ${mirrorTable(table)} (${columns.map((c) => ident(c.name)).join(', ')}) from stdin (format binary)`,
@@ -139,6 +162,7 @@ async function copyPage(
     inserted: page.count,
     updated: 0,
     changedIds: opts.changedIds ? [...page.ids] : [],
+    watchedIds: opts.watch?.length ? [...page.ids] : [],
   };
 }
 

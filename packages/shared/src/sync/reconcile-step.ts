@@ -1,7 +1,9 @@
+import { needsRows } from './catalog.ts';
 import { encodePage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
-import { queueDependents } from './page-commit.ts';
-import { deleteRecords, writePage } from './page-writer.ts';
+import { queueDependents, writePageWithDependents } from './page-commit.ts';
+import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
+import { deleteRecords } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 /** Below this many ids a range is listed outright instead of being split further. */
@@ -15,33 +17,37 @@ const FAN_OUT = 8;
  * with the number of differing ranges, not with the table: one deletion among 1,000,000 rows
  * costs the greatest id, 1 + 8 × 3 counts and one id listing.
  */
-export async function reconcile(
-  run: ModelRun,
-  range?: { from: number; to: number },
-): Promise<void> {
+export async function reconcile(run: ModelRun): Promise<boolean> {
   const { sql, entry, table } = run;
-  const [{ max }] = await sql.unsafe<{ max: string | null }[]>(
-    `select max(id) as max from ${mirrorTable(table)}`,
-  );
-  if (max === null && !range) {
-    // Empty mirror: anything Odoo has is the incremental sync's business, not a deletion.
-    return;
+  const [state] =
+    await sql`select reconcile_stack from ods.sync_state where model = ${entry.model}`;
+  // Ranges a previous slice had no budget left for: resumed, not started over.
+  let stack = state?.reconcile_stack as Array<[number, number]> | null;
+  if (!stack) {
+    const [{ max }] = await sql.unsafe<{ max: string | null }[]>(
+      `select max(id) as max from ${mirrorTable(table)}`,
+    );
+    if (max === null) {
+      // Empty mirror: anything Odoo has is the incremental sync's business, not a deletion.
+      return true;
+    }
+    // Up to Odoo's greatest id too: a record created by a transaction that committed after the
+    // overlap window passed has an id above ours and would otherwise never be compared.
+    const [remoteMax = 0] = await request(run, () =>
+      run.odoo.search(entry.model, entry.domain, {
+        order: 'id desc',
+        limit: 1,
+        context: run.context,
+      }),
+    );
+    stack = [[0, Math.max(Number(max), remoteMax) + 1]];
   }
-  // Up to Odoo's greatest id too: a record created by a transaction that committed after the
-  // overlap window passed has an id above ours and would otherwise never be compared.
-  const [remoteMax = 0] = range
-    ? []
-    : await request(run, () =>
-        run.odoo.search(entry.model, entry.domain, {
-          order: 'id desc',
-          limit: 1,
-          context: run.context,
-        }),
-      );
-  const stack: Array<[number, number]> = [
-    range ? [range.from, range.to] : [0, Math.max(Number(max), remoteMax) + 1],
-  ];
   while (stack.length) {
+    if (!run.budget.allows(PAGE_HEADROOM_MS)) {
+      await sql`update ods.sync_state set reconcile_stack = ${sql.json(stack)}
+        where model = ${entry.model}`;
+      return false;
+    }
     const [from, to] = stack.pop()!;
     const idRange = [
       ['id', '>=', from],
@@ -63,6 +69,8 @@ export async function reconcile(
     for (let a = to - step; a > from - step; a -= step)
       stack.push([Math.max(from, a), Math.min(to, a + step)]);
   }
+  await sql`update ods.sync_state set reconcile_stack = null where model = ${entry.model}`;
+  return true;
 }
 
 /** Makes the mirror hold exactly Odoo's ids in [from, to). */
@@ -122,23 +130,19 @@ export async function resync(
       : [];
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const page = encodePage(entry.model, columns, records, entry.dependents.length > 0);
+    const page = encodePage(entry.model, columns, records, needsRows(entry.dependents));
     for (const id of page.ids) deleting.delete(id);
     const last = i + chunk >= ids.length;
     const gone = last ? [...deleting] : [];
     await sql.begin(async (tx) => {
       const deleted = await deleteRecords(tx, entry.model, table, gone, run.runId);
       // Lines a deleted partial reconcile pointed at have a new residual and matching number.
-      await queueDependents(
-        tx,
-        entry.dependents,
-        deleted,
-        deleted.map((r) => Number(r.id)),
-      );
-      const w = await writePage(tx, table, columns, page, {
-        changedIds: entry.dependents.length > 0,
+      await queueDependents(tx, entry.dependents, {
+        rows: deleted,
+        changedIds: deleted.map((r) => Number(r.id)),
+        deleted: true,
       });
-      await queueDependents(tx, entry.dependents, page.rows ?? [], w.changedIds);
+      const w = await writePageWithDependents(tx, run, page, entry.dependents);
       await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now()
         where model = ${entry.model}`;
       run.report.deleted += deleted.length;

@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import { OdooAuthError, OdooConnectionError, OdooError } from '../odoo/errors.ts';
+import { OdooAuthError, OdooConnectionError } from '../odoo/errors.ts';
 import { Budget } from './budget.ts';
 import { type CatalogEntry, loadCatalog } from './catalog.ts';
 import { tableName } from './columns.ts';
@@ -12,7 +12,10 @@ import type { OdooCallContext, OdooReader } from './odoo-reader.ts';
 import { PageSize } from './page-size.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { reconcile } from './reconcile-step.ts';
+import { rereadQueued } from './reread-step.ts';
 import { ensureSchema } from './schema-step.ts';
+import { sweep } from './sweep-step.ts';
+import { describeError, recordError } from './sync-errors.ts';
 import { incremental, refetchQueued, snapshot } from './sync-step.ts';
 import { verify } from './verify-step.ts';
 
@@ -28,6 +31,11 @@ export interface SliceOptions {
   /** Start every selected model's snapshot again (rows are kept; unchanged ones are skipped). */
   full?: boolean;
   trigger?: string;
+  /**
+   * Reconcile mode: finish the content sweep's cycle (looping slices, as the CLI does) instead
+   * of sweeping the share of it that its pacing over SYNC_SWEEP_HOURS asks for now.
+   */
+  sweepToEnd?: boolean;
   /** Override the configured limits (the CLI is not bound by Edge Function limits). */
   budget?: Budget;
   onProgress?: (p: Progress) => void;
@@ -48,15 +56,6 @@ export interface SliceSummary {
 
 /** A fault that every following model would hit too: report it on them without asking Odoo. */
 const isSystemic = (e: unknown) => e instanceof OdooAuthError || e instanceof OdooConnectionError;
-
-export function describeError(e: unknown): string {
-  if (e instanceof OdooError) {
-    const where = [e.model, e.method].filter(Boolean).join('.');
-    return `${e.name}${where ? ` (${where})` : ''}: ${e.message}`;
-  }
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
 
 /** One bounded invocation (rule 6): every selected model, in catalog priority order. */
 export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
@@ -83,8 +82,39 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
     returning id`;
   const locks = new ModelLocks(config.dbUrl);
   const reports: ModelReport[] = [];
-  let systemic: string | null = null;
+  let systemic: unknown = null;
   let context: OdooCallContext | null = null;
+
+  /** One model's turn: under its lock; a failure is recorded on it and the others go on. */
+  const turn = async (entry: CatalogEntry, report: ModelReport, step: SyncMode | 'dependents') => {
+    try {
+      if (!(await locks.tryLock(entry.model))) {
+        report.status = 'busy';
+        report.error = 'already running';
+        return;
+      }
+      try {
+        await noteTurnStart(sql, entry.model, opts.log);
+        if (!context) context = await callContext(opts, budget, limiter, report);
+        await runModel(opts, step, entry, {
+          budget,
+          limiter,
+          context,
+          report,
+          runId: Number(runId),
+        });
+      } finally {
+        await sql`update ods.sync_state set turn_started_at = null where model = ${entry.model}`;
+        await locks.unlock(entry.model);
+      }
+    } catch (e) {
+      report.status = 'error';
+      report.error = describeError(e);
+      opts.log?.(`[${entry.model}] ${report.error}`);
+      await recordError(sql, entry.model, e);
+      if (isSystemic(e)) systemic = e;
+    }
+  };
 
   try {
     await locks.holdRun(Number(runId));
@@ -105,7 +135,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       reports.push(report);
       if (systemic) {
         report.status = 'error';
-        report.error = systemic;
+        report.error = describeError(systemic);
         await recordError(sql, entry.model, systemic);
         continue;
       }
@@ -113,30 +143,16 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
         report.status = 'skipped';
         continue;
       }
-      try {
-        if (!(await locks.tryLock(entry.model))) {
-          report.status = 'busy';
-          report.error = 'already running';
-          continue;
-        }
-        try {
-          if (!context) context = await callContext(opts, budget, limiter, report);
-          await runModel(opts, mode, entry, {
-            budget,
-            limiter,
-            context,
-            report,
-            runId: Number(runId),
-          });
-        } finally {
-          await locks.unlock(entry.model);
-        }
-      } catch (e) {
-        report.status = 'error';
-        report.error = describeError(e);
-        opts.log?.(`[${entry.model}] ${report.error}`);
-        await recordError(sql, entry.model, report.error);
-        if (isSystemic(e)) systemic = report.error;
+      await turn(entry, report, mode);
+    }
+    // Re-reads queued by dependents (a changed residual → its partials → their full
+    // reconcile → the lines and partials it held) are followed in this slice, not the next.
+    for (let round = 0; mode === 'sync' && !systemic && round < DEPENDENT_ROUNDS; round++) {
+      const queued = await modelsWithQueuedRereads(sql, catalog);
+      const due = reports.filter((r) => r.status === 'ok' && queued.has(r.model));
+      if (due.length === 0 || !budget.allows(3_000)) break;
+      for (const report of due) {
+        await turn(catalog.find((c) => c.model === report.model)!, report, 'dependents');
       }
     }
   } finally {
@@ -160,7 +176,8 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   // Reports are refreshed once the copy has caught up (not after every slice of a long
   // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
   const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0);
-  const reportsRefreshed = !more && changed ? await refreshReports(sql, opts.log) : 0;
+  const reportsRefreshed =
+    !more && changed ? await refreshReports(sql, budget.remainingMs() - 1_000, opts.log) : 0;
   return {
     runId: Number(runId),
     mode,
@@ -172,12 +189,22 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   };
 }
 
-/** Refreshes the reporting materialized views whose inputs changed; returns how many. */
-async function refreshReports(sql: Sql, log?: (line: string) => void): Promise<number> {
+/**
+ * Refreshes the reporting materialized views whose inputs changed, starting none after
+ * `budgetMs` (the rest wait for the next slice or the cron); returns how many.
+ */
+async function refreshReports(
+  sql: Sql,
+  budgetMs: number,
+  log?: (line: string) => void,
+): Promise<number> {
+  if (budgetMs <= 0) return 0;
   try {
-    const [{ n }] =
-      await sql`select count(*) filter (where refreshed)::int as n from ods.refresh_reporting()`;
-    return n;
+    const rows = await sql`select refreshed, reason
+      from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int)`;
+    const deferred = rows.filter((r) => String(r.reason).startsWith('deferred')).length;
+    if (deferred) log?.(`[reporting] ${deferred} view(s) deferred to the next refresh (budget)`);
+    return rows.filter((r) => r.refreshed).length;
   } catch (e) {
     // The copy is fine; stale reports say so through sync_health, and cron retries the refresh.
     log?.(`[reporting] refresh failed: ${describeError(e)}`);
@@ -197,9 +224,43 @@ async function callContext(
   return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
 }
 
+/**
+ * Marks the model's turn as started. A mark still there (we hold the model's lock, so nobody
+ * else is working on it) means the previous invocation was killed mid-work, by the platform's
+ * wall or CPU limit most likely: the page size is halved so the same page is not retried, and
+ * killed forever, at the size that killed it.
+ */
+async function noteTurnStart(sql: Sql, model: string, log?: (line: string) => void) {
+  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
+  const [s] = await sql`
+    with prev as (select turn_started_at from ods.sync_state where model = ${model} for update)
+    update ods.sync_state set turn_started_at = clock_timestamp(),
+      killed_turns = killed_turns + (prev.turn_started_at is not null)::int,
+      page_size = case when prev.turn_started_at is not null and page_size is not null
+                       then greatest(50, page_size / 2) else page_size end
+      from prev
+     where model = ${model}
+    returning prev.turn_started_at as previous, page_size`;
+  if (s.previous) {
+    log?.(
+      `[${model}] the previous invocation was killed while working on this model; page size → ${s.page_size ?? 'default'}`,
+    );
+  }
+}
+
+/** Rounds of dependent re-reads one sync slice follows after its pass over the models. */
+const DEPENDENT_ROUNDS = 4;
+
+async function modelsWithQueuedRereads(sql: Sql, catalog: CatalogEntry[]): Promise<Set<string>> {
+  const rows = await sql`select model from ods.sync_state
+    where model = any(${catalog.map((c) => c.model)}) and phase = 'incremental'
+      and jsonb_array_length(refetch) > 0`;
+  return new Set(rows.map((r) => r.model as string));
+}
+
 async function runModel(
   opts: SliceOptions,
-  mode: SyncMode,
+  mode: SyncMode | 'dependents',
   entry: CatalogEntry,
   shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'report' | 'runId'>,
 ): Promise<void> {
@@ -233,16 +294,27 @@ async function runModel(
   if (state.missingFields.length) shared.report.missingFields = state.missingFields;
   const report = shared.report;
 
+  if (mode === 'dependents') {
+    await refetchQueued(run);
+    const [s] = await sql`select jsonb_array_length(refetch) as queued from ods.sync_state
+      where model = ${entry.model}`;
+    report.done = report.done && s.queued === 0;
+    return;
+  }
   if (mode === 'sync') {
     if (state.phase === 'snapshot') await snapshot(run);
+    // Caught up only if a window pass ran to its end in this invocation: a pass that has not
+    // started (or stopped for the budget) says nothing about what changed since the last one.
+    let passFinished = false;
     if (state.phase === 'incremental' && run.budget.allows(3_000)) {
-      await incremental(run);
+      passFinished = await incremental(run);
       await refetchQueued(run);
+      await rereadQueued(run);
     }
     report.phase = state.phase;
-    const [s] = await sql`select phase, window_cursor, jsonb_array_length(refetch) as queued
+    const [s] = await sql`select jsonb_array_length(refetch) + jsonb_array_length(rereads) as queued
       from ods.sync_state where model = ${entry.model}`;
-    report.done = s.phase === 'incremental' && Number(s.window_cursor) === 0 && s.queued === 0;
+    report.done = passFinished && s.queued === 0;
   } else if (state.phase !== 'incremental') {
     // Reconciling or verifying a half-copied model would "find" every missing row.
     report.phase = state.phase;
@@ -251,12 +323,18 @@ async function runModel(
     report.cursor = 'snapshot not finished';
     return;
   } else if (mode === 'reconcile') {
-    await reconcile(run);
-    report.done = true;
-    await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
+    // Counts per id range first (cheap, finds deletions fast), then the content sweep.
+    const counted = await reconcile(run);
+    if (counted) {
+      await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
+    }
+    report.done = counted && (await sweep(run, opts.sweepToEnd ?? false));
   } else {
-    await verify(run);
-    report.done = true;
+    // Months found different earlier are re-read first; a new verification only after them.
+    if (await rereadQueued(run)) {
+      await verify(run);
+      report.done = await rereadQueued(run);
+    }
   }
   if (mode === 'sync') {
     // last_success_at is when the copy was last known complete: what lag is measured from.
@@ -264,10 +342,4 @@ async function runModel(
       last_success_at = case when ${report.done} then now() else last_success_at end, updated_at = now()
       where model = ${entry.model}`;
   }
-}
-
-async function recordError(sql: Sql, model: string, message: string): Promise<void> {
-  await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
-  await sql`update ods.sync_state set last_error = ${message}, last_error_at = now(),
-    consecutive_failures = consecutive_failures + 1, updated_at = now() where model = ${model}`;
 }

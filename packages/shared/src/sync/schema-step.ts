@@ -1,11 +1,12 @@
 import type { Sql } from 'postgres';
 import { OdooFaultError } from '../odoo/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
-import { type Column, planColumns } from './columns.ts';
+import { type Column, describeRejected, planColumns } from './columns.ts';
 import { type ModelRun, request } from './engine-context.ts';
 import { UnknownModelError } from './errors.ts';
 import { ensureMirrorTable } from './mirror-table.ts';
 import type { ModelState } from './model-state.ts';
+import { queueReread } from './reread-step.ts';
 
 /**
  * The model's columns: from the cached fields_get while it is fresh and the catalog entry has
@@ -48,10 +49,24 @@ export async function ensureSchema(
       model: entry.model,
     });
   }
-  const { columns, missing } = planColumns(fields, entry.fields);
-  if (missing.length)
-    run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${missing.join(', ')}`);
+  const plan = planColumns(fields, entry.fields, entry.model);
+  const { columns } = plan;
+  if (plan.missing.length)
+    run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${plan.missing.join(', ')}`);
+  // Fields that cannot be columns are skipped, and listed with the missing ones, with why.
+  const missing = [...plan.missing, ...plan.rejected.map(describeRejected)];
+  if (plan.rejected.length)
+    run.log?.(`[${entry.model}] fields skipped: ${plan.rejected.map(describeRejected).join(', ')}`);
   await ensureMirrorTable(run.sql, entry.model, table, columns);
+  // A field that appears after rows were copied (a catalog edit, an Odoo upgrade) gets its
+  // values by a backfill of that column alone, not as each row happens to change.
+  const before = new Set((state.columns ?? []).map((c) => c.name));
+  const added = columns.filter((c) => !before.has(c.name)).map((c) => c.name);
+  const copied = state.phase === 'incremental' || state.snapshotCursor > 0;
+  if (state.columns !== null && added.length && copied) {
+    run.log?.(`[${entry.model}] new field(s) ${added.join(', ')}: backfilling`);
+    await queueReread(run.sql, entry.model, { reason: 'backfill', fields: added, after: 0 });
+  }
   await saveSchema(run.sql, entry.model, columns, missing);
   state.columns = columns;
   state.missingFields = missing;

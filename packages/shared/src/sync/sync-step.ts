@@ -1,12 +1,14 @@
+import { type Dependent, needsRows } from './catalog.ts';
 import { encodePage, formatOdooDatetime, parseOdooDatetime } from './convert.ts';
 import { encodeCopyPage } from './copy-encoder.ts';
 import { transcodeSearchRead } from './copy-transcoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
+import { earliest, isFromTheFuture, latest, noteClockOutlier, odooNow } from './high-water.ts';
 import { loadState, type RefetchItem } from './model-state.ts';
-import { commitPage, queueDependents } from './page-commit.ts';
+import { commitPage, queueDependents, writePageWithDependents } from './page-commit.ts';
 import { fetchPage } from './page-fetch.ts';
 import { PAGE_HEADROOM_MS, pipelinePages } from './page-pipeline.ts';
-import { type EncodedPage, writePage } from './page-writer.ts';
+import { deleteRecords, type EncodedPage } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 function tally(run: ModelRun, pageRows: number, w: { inserted: number; updated: number }) {
@@ -30,10 +32,18 @@ export async function snapshot(run: ModelRun): Promise<void> {
     const total = await request(run, () =>
       run.odoo.searchCount(entry.model, entry.domain, run.context),
     );
-    const hw =
-      newest && typeof newest.write_date === 'string'
-        ? `${newest.write_date.replace(' ', 'T')}Z`
-        : null;
+    // Never past Odoo's own clock: one record dated 9999-12-31 must not stop every later window.
+    const newestDate =
+      newest && typeof newest.write_date === 'string' ? parseOdooDatetime(newest.write_date) : null;
+    const hw = earliest(newestDate, odooNow(run));
+    if (newestDate && isFromTheFuture(run, newest.write_date as string)) {
+      await sql`update ods.sync_state set clock_outlier = ${sql.json({
+        id: newest.id as number,
+        write_date: newestDate.toISOString(),
+        odoo_now: odooNow(run).toISOString(),
+        seen_at: new Date().toISOString(),
+      })} where model = ${entry.model}`;
+    }
     // rows is recounted: a re-snapshot (--full) starts over a table that may already hold rows.
     await sql.unsafe(
       `update ods.sync_state set snapshot_started_at = now(), snapshot_total = $2, high_water = $3,
@@ -49,7 +59,9 @@ export async function snapshot(run: ModelRun): Promise<void> {
     `select coalesce(max(id), 0) as top from ${mirrorTable(run.table)}`,
   );
   const copyAbove = run.config.copy ? Number(top) : Number.POSITIVE_INFINITY;
-  const keepRows = entry.dependents.length > 0;
+  // New rows have no previous values to compare: the `mirror` dependents do not apply.
+  const dependents = entry.dependents.filter((d) => !('mirror' in d));
+  const keepRows = needsRows(dependents);
   // Such pages are taken straight from Odoo's JSON when the transcoder can (no dependents
   // to tell: they need the rows' values).
   const transcode = keepRows
@@ -79,7 +91,7 @@ export async function snapshot(run: ModelRun): Promise<void> {
       return { page, from, last, finished };
     },
     commit: async ({ page, from, last, finished }) => {
-      const written = await commitSnapshotPage(run, page, from, last, finished);
+      const written = await commitSnapshotPage(run, page, from, last, finished, dependents);
       tally(run, page.count, written);
       state.snapshotCursor = last;
       run.report.cursor = `id>${last}`;
@@ -102,27 +114,38 @@ async function commitSnapshotPage(
   cursor: number,
   last: number,
   finished: boolean,
+  dependents: readonly Dependent[],
 ) {
-  return commitPage(run, page, { column: 'snapshot_cursor', value: cursor }, async (tx, w) => {
-    await tx`update ods.sync_state set snapshot_cursor = ${last}, rows = rows + ${w.inserted},
+  const expect = { column: 'snapshot_cursor', value: cursor } as const;
+  return commitPage(
+    run,
+    page,
+    expect,
+    async (tx, w) => {
+      await tx`update ods.sync_state set snapshot_cursor = ${last}, rows = rows + ${w.inserted},
       page_size = ${run.pageSize.current}, updated_at = now() where model = ${run.entry.model}`;
-    if (finished) {
-      await tx.unsafe(
-        `update ods.sync_state set phase = 'incremental', snapshot_done_at = now(),
+      if (finished) {
+        await tx.unsafe(
+          `update ods.sync_state set phase = 'incremental', snapshot_done_at = now(),
            window_since = null, window_cursor = 0, window_max_seen = null,
            rows = (select count(*) from ${mirrorTable(run.table)})
          where model = $1`,
-        [run.entry.model],
-      );
-    }
-  });
+          [run.entry.model],
+        );
+      }
+    },
+    dependents,
+  );
 }
 
 /**
  * Incremental (rule 2): the window write_date >= high_water - overlap, keyset by id inside it.
- * The high-water mark advances only when a window pass completes, to the newest write_date read.
+ * The high-water mark advances only when a window pass completes, to the newest write_date
+ * read — but never past Odoo's clock when the pass began: a pass spanning several invocations
+ * must not skip what was edited behind its cursor meanwhile, and a record dated in the future
+ * must not carry the mark with it.
  */
-export async function incremental(run: ModelRun): Promise<void> {
+export async function incremental(run: ModelRun): Promise<boolean> {
   const { entry, state } = run;
   const since =
     state.windowSince ??
@@ -130,17 +153,23 @@ export async function incremental(run: ModelRun): Promise<void> {
       ? new Date(state.highWater.getTime() - run.config.overlapMinutes * 60_000)
       : null);
   const window = since ? [['write_date', '>=', formatOdooDatetime(since)]] : [];
-  const keepRows = entry.dependents.length > 0;
+  const keepRows = needsRows(entry.dependents);
   // The newest write_date read so far in this window pass (pages are prepared in order).
   let newest = latest(state.windowMaxSeen, state.highWater);
+  let passClock = state.windowClock;
+  let passFinished = false;
   await pipelinePages(run, state.windowCursor, {
     fetch: (after) => fetchPage(run, [...entry.domain, ...window, ['id', '>', after]]),
     prepare: (got, from, last, finished) => {
+      // Odoo's clock as it served the pass's first page.
+      passClock ??= odooNow(run);
       const page = encodePage(entry.model, run.columns, got.records ?? [], keepRows);
       newest = latest(newest, page.maxWriteDate ? parseOdooDatetime(page.maxWriteDate) : null);
-      return { page, from, last, finished, highWater: newest };
+      const future = isFromTheFuture(run, page.maxWriteDate);
+      return { page, from, last, finished, seen: newest, clock: passClock, future };
     },
-    commit: async ({ page, from, last, finished, highWater }) => {
+    commit: async ({ page, from, last, finished, seen, clock, future }) => {
+      const highWater = earliest(seen, clock);
       const written = await commitPage(
         run,
         page,
@@ -148,12 +177,15 @@ export async function incremental(run: ModelRun): Promise<void> {
         (tx, w) =>
           finished
             ? tx`update ods.sync_state set high_water = ${highWater}, window_since = null, window_cursor = 0,
-              window_max_seen = null, rows = rows + ${w.inserted}, last_success_at = now(),
-              page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`
+              window_max_seen = null, window_clock = null, rows = rows + ${w.inserted},
+              last_success_at = now(), page_size = ${run.pageSize.current}, updated_at = now()
+              where model = ${entry.model}`
             : tx`update ods.sync_state set window_since = ${since}, window_cursor = ${last},
-              window_max_seen = ${highWater}, rows = rows + ${w.inserted},
+              window_max_seen = ${seen}, window_clock = ${clock}, rows = rows + ${w.inserted},
               page_size = ${run.pageSize.current}, updated_at = now() where model = ${entry.model}`,
       );
+      if (future) await noteClockOutlier(run);
+      passFinished = finished;
       tally(run, page.count, written);
       state.rows += written.inserted;
       run.report.cursor = `write_date>=${since ? formatOdooDatetime(since) : '∅'} id>${last}`;
@@ -167,17 +199,24 @@ export async function incremental(run: ModelRun): Promise<void> {
       Object.assign(
         state,
         finished
-          ? { highWater, windowSince: null, windowCursor: 0, windowMaxSeen: null }
-          : { windowSince: since, windowCursor: last, windowMaxSeen: highWater },
+          ? {
+              highWater,
+              windowSince: null,
+              windowCursor: 0,
+              windowMaxSeen: null,
+              windowClock: null,
+            }
+          : { windowSince: since, windowCursor: last, windowMaxSeen: seen, windowClock: clock },
       );
     },
   });
+  return passFinished;
 }
 
-const latest = (a: Date | null, b: Date | null): Date | null =>
-  a === null ? b : b === null || a >= b ? a : b;
-
-/** Re-reads what other models queued (values Odoo changed without bumping write_date). */
+/**
+ * Re-reads what other models queued (values Odoo changed without bumping write_date). Ids Odoo
+ * no longer has (read omits them) are deleted here and then, not 15 minutes later.
+ */
 export async function refetchQueued(run: ModelRun): Promise<void> {
   const { entry, sql } = run;
   while (run.budget.allows(PAGE_HEADROOM_MS)) {
@@ -189,9 +228,10 @@ export async function refetchQueued(run: ModelRun): Promise<void> {
     const chunk = run.pageSize.current;
     let records: Record<string, unknown>[];
     let rest: RefetchItem | null;
+    let asked: number[] = [];
     if ('ids' in item) {
-      const ids = item.ids.slice(0, chunk);
-      records = await request(run, () => run.odoo.read(entry.model, ids, fields, run.context));
+      asked = [...new Set(item.ids)].slice(0, chunk);
+      records = await request(run, () => run.odoo.read(entry.model, asked, fields, run.context));
       rest = item.ids.length > chunk ? { ids: item.ids.slice(chunk) } : null;
     } else {
       const values = item.values.slice(0, 1000);
@@ -207,16 +247,24 @@ export async function refetchQueued(run: ModelRun): Promise<void> {
     }
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const hasDependents = entry.dependents.length > 0;
-    const page = encodePage(entry.model, run.columns, records, hasDependents);
+    const page = encodePage(entry.model, run.columns, records, needsRows(entry.dependents));
+    const returned = new Set(page.ids);
+    const gone = asked.filter((id) => !returned.has(id));
     const written = await sql.begin(async (tx) => {
-      const w = await writePage(tx, run.table, run.columns, page, { changedIds: hasDependents });
-      await queueDependents(tx, entry.dependents, page.rows ?? [], w.changedIds);
+      const deleted = await deleteRecords(tx, entry.model, run.table, gone, run.runId);
+      await queueDependents(tx, entry.dependents, {
+        rows: deleted,
+        changedIds: deleted.map((r) => Number(r.id)),
+        deleted: true,
+      });
+      const w = await writePageWithDependents(tx, run, page, entry.dependents);
       const [{ refetch }] =
         await tx`select refetch from ods.sync_state where model = ${entry.model} for update`;
       const remaining = [...(rest ? [rest] : []), ...(refetch as RefetchItem[]).slice(1)];
-      await tx`update ods.sync_state set refetch = ${tx.json(remaining as never)}, rows = rows + ${w.inserted},
-        updated_at = now() where model = ${entry.model}`;
+      await tx`update ods.sync_state set refetch = ${tx.json(remaining as never)},
+        rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now() where model = ${entry.model}`;
+      run.report.deleted += deleted.length;
+      run.state.rows -= deleted.length;
       return w;
     });
     tally(run, page.count, written);

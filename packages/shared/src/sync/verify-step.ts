@@ -1,5 +1,5 @@
 import { type ModelRun, request } from './engine-context.ts';
-import { resync } from './reconcile-step.ts';
+import { queueReread } from './reread-step.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
 
 // Odoo sums doubles; the mirror sums exact decimals. A cent apart is a real difference.
@@ -10,16 +10,10 @@ interface Totals {
   sums: Record<string, number>;
 }
 
-function monthBounds(period: string): [string, string] {
-  const [y, m] = period.split('-').map(Number);
-  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return [`${period}-01`, `${next}-01`];
-}
-
 /**
  * Verification (rule 9): per month of the model's date field, count and sums in Odoo
- * (read_group) against the mirror. Every period is recorded; a period that differs is repaired
- * by making its ids match Odoo's and re-reading all its records.
+ * (read_group) against the mirror. Every period is recorded; a period that differs is queued
+ * for a re-read of all its records (reread-step.ts), which also removes what Odoo lost there.
  */
 export async function verify(run: ModelRun): Promise<void> {
   const { entry, sql, table } = run;
@@ -65,14 +59,12 @@ export async function verify(run: ModelRun): Promise<void> {
     const ok =
       r.count === l.count &&
       sumFields.every((f) => Math.abs((r.sums[f] ?? 0) - (l.sums[f] ?? 0)) < TOLERANCE);
-    let fixed = false;
+    // A differing month is re-read page by page (across invocations if it must).
+    const fixed = !ok;
     if (!ok) {
       mismatched.push(period);
-      if (run.budget.allows(5_000)) {
-        await repairPeriod(run, period);
-        fixed = true;
-        repaired++;
-      }
+      await queueReread(sql, entry.model, { reason: 'verify', period, after: 0 });
+      repaired++;
     }
     await sql`insert into ods.verifications
       (model, period, run_id, local_count, remote_count, local_sums, remote_sums, ok, repaired)
@@ -82,42 +74,4 @@ export async function verify(run: ModelRun): Promise<void> {
   await sql`update ods.sync_state set last_verified_at = now(), verification_ok = ${mismatched.length === 0},
     updated_at = now() where model = ${entry.model}`;
   run.report.verification = { periods: periods.length, mismatched, repaired };
-}
-
-/** Re-syncs one period: ids made equal to Odoo's, every record in it re-read. */
-async function repairPeriod(run: ModelRun, period: string): Promise<void> {
-  const { entry, sql, table } = run;
-  const dateField = entry.verifyDateField;
-  let periodDomain: unknown[] = [];
-  let where = 'true';
-  let params: unknown[] = [];
-  if (dateField && period !== 'all') {
-    if (period === 'none') {
-      periodDomain = [[dateField, '=', false]];
-      where = `${ident(dateField)} is null`;
-    } else {
-      const [from, to] = monthBounds(period);
-      periodDomain = [
-        [dateField, '>=', from],
-        [dateField, '<', to],
-      ];
-      where = `${ident(dateField)} >= $1 and ${ident(dateField)} < $2`;
-      params = [from, to];
-    }
-  }
-  const remoteIds = await request(run, () =>
-    run.odoo.search(entry.model, [...entry.domain, ...periodDomain], {
-      order: 'id asc',
-      context: run.context,
-    }),
-  );
-  const localRows = await sql.unsafe<{ id: string }[]>(
-    `select id from ${mirrorTable(table)} where ${where}`,
-    params as never[],
-  );
-  const remoteSet = new Set(remoteIds);
-  // Every record of the period is re-read (a changed amount may never have bumped write_date);
-  // local ones Odoo does not list there are re-read too, and deleted only if Odoo lost them.
-  const stale = localRows.map((r) => Number(r.id)).filter((id) => !remoteSet.has(id));
-  await resync(run, remoteIds, stale, true);
 }

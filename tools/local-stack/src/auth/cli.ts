@@ -24,7 +24,13 @@ if (command === 'add-user' && args.length >= 2) {
     password: args[1],
     appMetadata: companyIds ? { company_ids: companyIds } : undefined,
   });
-  console.log(`user ${args[0]} (${id})${companyIds ? ` limited to companies ${companyIds}` : ''}`);
+  console.log(
+    `user ${args[0]} (${id})${
+      companyIds
+        ? ` reads companies ${companyIds} (app_metadata.company_ids)`
+        : ' reads nothing until granted: npm run access -- grant <email> <ids|all>'
+    }`,
+  );
 } else if (command === 'list-users') {
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
   await ensureAuthSchema(sql);
