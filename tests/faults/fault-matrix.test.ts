@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
+import type { SyncHarness } from '../sync/harness.ts';
 import { engineBug } from './engine-bugs.ts';
 import { FAULT_CASES } from './fault-kinds.ts';
+import { startMatrixHarness } from './matrix-harness.ts';
 import { runOdooFaultCell } from './odoo-fault-cell.ts';
 import { PHASES } from './phases.ts';
 import { PROCESS_FAULTS, processFaultSteps } from './process-faults.ts';
@@ -20,8 +21,7 @@ const phase = (name: string) => PHASES.find((p) => p.name === name)!;
 
 let h: SyncHarness;
 beforeAll(async () => {
-  h = await startSyncHarness({ seed: 17 });
-  await h.syncToEnd();
+  h = await startMatrixHarness(17);
 });
 afterEach(() => h.sim.control.clearFaults());
 afterAll(async () => {

@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
-import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
+import type { SyncHarness } from '../sync/harness.ts';
 import { expectCopyConverged } from './convergence.ts';
 import { engineBug } from './engine-bugs.ts';
 import { FAULT_CASES } from './fault-kinds.ts';
+import { startMatrixHarness } from './matrix-harness.ts';
 import { expectLastingPhaseFailureShown, runOdooFaultCell } from './odoo-fault-cell.ts';
 import { PHASES } from './phases.ts';
 
 // Every fault the simulator injects × every phase (fault-kinds.ts × phases.ts).
 let h: SyncHarness;
 beforeAll(async () => {
-  h = await startSyncHarness({ seed: 11 });
-  await h.syncToEnd();
+  h = await startMatrixHarness(11);
 });
 afterEach(() => h.sim.control.clearFaults());
 afterAll(async () => {

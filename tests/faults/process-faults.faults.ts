@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
+import type { SyncHarness } from '../sync/harness.ts';
 import { expectCopyConverged } from './convergence.ts';
 import { engineBug } from './engine-bugs.ts';
+import { startMatrixHarness } from './matrix-harness.ts';
 import { PHASES } from './phases.ts';
 import { PROCESS_FAULTS, processFaultSteps } from './process-faults.ts';
 
 // Postgres restarted and the slice process killed, mid-page, × every phase.
 let h: SyncHarness;
 beforeAll(async () => {
-  h = await startSyncHarness({ seed: 13 });
-  await h.syncToEnd();
+  h = await startMatrixHarness(13);
 });
 afterAll(async () => {
   await h?.close();
