@@ -87,8 +87,7 @@ export async function startBooks(): Promise<Books> {
   const views = (
     await sql`select c.relname::text as name from pg_class c
       join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = 'reporting' and c.relkind = 'v'
-       and c.relname not in ('sync_health', 'freshness') order by 1`
+     where n.nspname = 'reporting' and c.relkind = 'v' order by 1`
   ).map((r) => r.name as string);
   const withoutCompany = (
     await sql`select v from unnest(${views}::text[]) v

@@ -38,9 +38,17 @@ async function tickAndWait(): Promise<void> {
   throw new Error(`pg_net never answered request ${id}`);
 }
 
+const GRANTED_CLAIMS = JSON.stringify({
+  role: 'authenticated',
+  sub: '00000000-0000-4000-8000-0000000000c1',
+  app_metadata: { company_ids: [1] },
+});
+
 const categories = async (role: string) =>
   h.sql.begin(async (tx) => {
     await tx.unsafe(`set local role ${role}`);
+    // A reader granted a company: without one, the health views read nothing.
+    await tx`select set_config('request.jwt.claims', ${GRANTED_CLAIMS}, true)`;
     return tx`select distinct error_category, last_error from reporting.sync_health`;
   });
 
@@ -75,7 +83,11 @@ describe('through pg_net and the real function', () => {
   }, 60_000);
 
   it('through /rest/v1: a signed-in reader gets the category, service_role the text', async () => {
-    const user = await new SignJWT({ role: 'authenticated', sub: crypto.randomUUID() })
+    const user = await new SignJWT({
+      role: 'authenticated',
+      sub: crypto.randomUUID(),
+      app_metadata: { company_ids: [1] },
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + 600)

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleSyncRequest } from '../../packages/shared/src/sync/http-handler.ts';
 import { runSlice } from '../../packages/shared/src/sync/run-slice.ts';
@@ -27,10 +28,20 @@ interface Health {
   consecutive_failures: number;
 }
 
+/** The role, as a reader granted a company (without one, the health views read nothing). */
+async function asGrantedReader(tx: postgres.TransactionSql, role: string) {
+  await tx.unsafe(`set local role ${role}`);
+  await tx`select set_config('request.jwt.claims', ${JSON.stringify({
+    role,
+    sub: '00000000-0000-4000-8000-0000000000c2',
+    app_metadata: { company_ids: [1] },
+  })}, true)`;
+}
+
 /** sync_health as a role reads it (null: the database owner, like the engine and tests). */
 async function health(role: string | null = null): Promise<Health[]> {
   return h.sql.begin(async (tx) => {
-    if (role) await tx.unsafe(`set local role ${role}`);
+    if (role) await asGrantedReader(tx, role);
     return tx<Health[]>`select model, error_category, failing_since, last_error, last_error_at,
       consecutive_failures from reporting.sync_health order by model`;
   });
@@ -38,7 +49,7 @@ async function health(role: string | null = null): Promise<Health[]> {
 
 async function freshness(role: string | null = null) {
   return h.sql.begin(async (tx) => {
-    if (role) await tx.unsafe(`set local role ${role}`);
+    if (role) await asGrantedReader(tx, role);
     const [f] = await tx`select failing_models, last_error, error_category, failing_since
       from reporting.freshness`;
     return f;

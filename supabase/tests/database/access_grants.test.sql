@@ -36,10 +36,6 @@ update odoo.account_move_line set amount_residual = balance where id in (1, 30);
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
             'the refresh ran');
 
--- The reports that describe the sync rather than a company's books.
-create temp table sync_views (name text primary key);
-insert into sync_views values ('sync_health'), ('freshness');
-grant select on sync_views to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
 -- Every view in reporting: security_invoker and security_barrier.
@@ -73,7 +69,6 @@ begin
                     and a.attname = 'company_id' and not a.attisdropped) as has_company
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = 'reporting' and c.relkind = 'v'
-       and c.relname::text not in (select name from sync_views)
      order by 1
   loop
     view_name := v.name;

@@ -15,7 +15,12 @@ declare
   v text;
 begin
   execute format('set local role %I', r);
+  -- A signed-in user granted a company (without one, the health views read nothing).
+  perform set_config('request.jwt.claims',
+    '{"role":"authenticated","sub":"00000000-0000-4000-8000-0000000000b1","app_metadata":{"company_ids":[1]}}',
+    true);
   execute q into v;
+  perform set_config('request.jwt.claims', '', true);
   reset role;
   return v;
 end $$;
