@@ -174,7 +174,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         ...res,
         mode: 'reconcile',
         models: [MODEL],
-        sweepToEnd: true,
+        sweepCycleFrom: new Date(),
         budget: new Budget({ wallMs: 600_000, records: 10_000_000 }),
       });
       sweepCycle = {

@@ -26,7 +26,10 @@ alter table ods.sync_state
   -- Set when an invocation starts work on the model, cleared when it ends (well or not): still
   -- set at the next turn means the platform killed the invocation mid-work (wall or CPU limit).
   add column if not exists turn_started_at timestamptz,
-  add column if not exists killed_turns integer not null default 0;
+  add column if not exists killed_turns integer not null default 0,
+  -- Which mode (sync, reconcile, verify) failed last: only a success of that same mode clears
+  -- the error, so a reconcile failing every 15 minutes is not hidden by each minute's sync.
+  add column if not exists last_error_mode text;
 
 comment on column ods.sync_state.last_swept_at is
   'When the last complete content-sweep cycle over every id of the model ended';

@@ -143,9 +143,15 @@ describe(`soak (${SECONDS} s, seed ${SEED})`, () => {
         done[name] = 1;
       }
       console.log(`soak seed ${SEED}: ${JSON.stringify(done)}`);
-      await h.syncToEnd({ extraEnv: { SYNC_SCHEMA_TTL_MINUTES: '0' } });
-      await h.syncToEnd({ mode: 'reconcile' });
-      await h.syncToEnd({ mode: 'verify' });
+      const final = [
+        ...(await h.syncToEnd({ extraEnv: { SYNC_SCHEMA_TTL_MINUTES: '0' } })),
+        ...(await h.syncToEnd({ mode: 'reconcile' })),
+        ...(await h.syncToEnd({ mode: 'verify' })),
+      ];
+      const failures = final.flatMap((s) =>
+        s.models.filter((m) => m.status !== 'ok').map((m) => `${s.mode} ${m.model}: ${m.error}`),
+      );
+      expect(failures, `seed ${SEED}`).toEqual([]);
       for (const model of CATALOG_MODELS) {
         expect(await diffWithTruth(h, model), `${model} (seed ${SEED})`).toEqual([]);
       }

@@ -61,6 +61,7 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
     async syncToEnd({ mode = 'sync', models, extraEnv, maxSlices = 50, log } = {}) {
       const res = harness.open(extraEnv);
       const out: SliceSummary[] = [];
+      const began = new Date();
       try {
         for (let i = 0; i < maxSlices; i++) {
           const s = await runSlice({
@@ -69,7 +70,7 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
             models,
             trigger: 'test',
             log,
-            sweepToEnd: true,
+            sweepCycleFrom: began,
           });
           out.push(s);
           if (!s.more) break;

@@ -12,6 +12,7 @@ import { describeError } from '../../packages/shared/src/sync/sync-errors.ts';
 import { readCluster } from '../local-stack/src/cluster.ts';
 import { readEnvFile } from '../local-stack/src/env-file.ts';
 import { LOCAL_DIR, ROOT } from '../local-stack/src/paths.ts';
+import { guardDriverWrites } from './driver-guard.ts';
 import { transactionPoolerProblem } from './pooler.ts';
 import { ProgressView } from './progress.ts';
 
@@ -65,8 +66,10 @@ try {
 }
 
 const view = new ProgressView();
+const began = new Date();
 const final = new Map<string, ModelReport>();
 const log = (line: string) => process.stderr.write(`${line}\n`);
+guardDriverWrites(log);
 let exitCode = 0;
 try {
   for (const mode of modes) {
@@ -78,7 +81,7 @@ try {
         models,
         full,
         trigger: 'cli',
-        sweepToEnd: true, // every CLI pass runs to the end, the sweep's cycle included
+        sweepCycleFrom: began, // every CLI pass runs to the end, a whole sweep cycle included
         // A terminal is not an Edge Function: larger slices, fewer round trips.
         budget: new Budget({ wallMs: 300_000, records: 1_000_000 }),
         onProgress: (p) => view.update(p),

@@ -15,7 +15,7 @@ import { reconcile } from './reconcile-step.ts';
 import { rereadQueued } from './reread-step.ts';
 import { ensureSchema } from './schema-step.ts';
 import { sweep } from './sweep-step.ts';
-import { describeError, recordError } from './sync-errors.ts';
+import { clearError, describeError, recordError } from './sync-errors.ts';
 import { incremental, refetchQueued, snapshot } from './sync-step.ts';
 import { verify } from './verify-step.ts';
 
@@ -32,10 +32,11 @@ export interface SliceOptions {
   full?: boolean;
   trigger?: string;
   /**
-   * Reconcile mode: finish the content sweep's cycle (looping slices, as the CLI does) instead
-   * of sweeping the share of it that its pacing over SYNC_SWEEP_HOURS asks for now.
+   * Reconcile mode: run a whole content-sweep cycle that began no earlier than this time (a
+   * pass looping slices, as the CLI does, gives the time it began) instead of sweeping the
+   * share of the current cycle that its pacing over SYNC_SWEEP_HOURS asks for now.
    */
-  sweepToEnd?: boolean;
+  sweepCycleFrom?: Date;
   /** Override the configured limits (the CLI is not bound by Edge Function limits). */
   budget?: Budget;
   onProgress?: (p: Progress) => void;
@@ -111,7 +112,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       report.status = 'error';
       report.error = describeError(e);
       opts.log?.(`[${entry.model}] ${report.error}`);
-      await recordError(sql, entry.model, e);
+      await recordError(sql, entry.model, e, mode);
       if (isSystemic(e)) systemic = e;
     }
   };
@@ -136,7 +137,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       if (systemic) {
         report.status = 'error';
         report.error = describeError(systemic);
-        await recordError(sql, entry.model, systemic);
+        await recordError(sql, entry.model, systemic, mode);
         continue;
       }
       if (!budget.allows(3_000)) {
@@ -328,18 +329,23 @@ async function runModel(
     if (counted) {
       await sql`update ods.sync_state set last_reconciled_at = now() where model = ${entry.model}`;
     }
-    report.done = counted && (await sweep(run, opts.sweepToEnd ?? false));
+    report.done = counted && (await sweep(run, opts.sweepCycleFrom ?? null));
   } else {
     // Months found different earlier are re-read first; a new verification only after them.
     if (await rereadQueued(run)) {
       await verify(run);
       report.done = await rereadQueued(run);
     }
+    // Verified once the re-reads it asked for are done, not when it asked: a run killed in
+    // between must still count as the latest verification attempt.
+    if (report.done) {
+      await sql`update ods.sync_state set last_verified_at = now() where model = ${entry.model}`;
+    }
   }
-  if (mode === 'sync') {
+  await clearError(sql, entry.model, mode);
+  if (mode === 'sync' && report.done) {
     // last_success_at is when the copy was last known complete: what lag is measured from.
-    await sql`update ods.sync_state set last_error = null, last_error_at = null, consecutive_failures = 0,
-      last_success_at = case when ${report.done} then now() else last_success_at end, updated_at = now()
+    await sql`update ods.sync_state set last_success_at = now(), updated_at = now()
       where model = ${entry.model}`;
   }
 }

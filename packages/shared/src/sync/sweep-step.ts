@@ -15,23 +15,27 @@ const sweepPage = (run: ModelRun) => Math.min(10_000, Math.max(100, run.entry.pa
  * records. One cycle walks every id once; the cursor is saved after every page, so a slice that
  * runs out of budget (or is killed) resumes where it stopped.
  *
- * `toEnd`: finish the cycle now (the CLI). Otherwise the cycle is paced over the configured
- * period: each invocation sweeps up to the share of ids the elapsed share of the period asks.
+ * `cycleFrom`: run a whole cycle begun no earlier than then (the CLI: every id, once, in this
+ * pass). Otherwise the cycle is paced over the configured period: each invocation sweeps up to
+ * the share of ids the elapsed share of the period asks for.
  * Returns whether the sweep has nothing left to do in this invocation.
  */
-export async function sweep(run: ModelRun, toEnd: boolean): Promise<boolean> {
+export async function sweep(run: ModelRun, cycleFrom: Date | null): Promise<boolean> {
   const { sql, entry, table } = run;
-  const [s] = await sql`select sweep_cursor, sweep_started_at from ods.sync_state
+  const [s] = await sql`select sweep_cursor, sweep_started_at, last_swept_at from ods.sync_state
     where model = ${entry.model}`;
+  if (cycleFrom && s.last_swept_at && s.last_swept_at >= cycleFrom) return true;
   let cursor = Number(s.sweep_cursor);
   let startedAt: Date | null = s.sweep_started_at;
-  if (!startedAt) {
+  // A pass that asks for a whole cycle does not take over one begun before it (its earlier ids
+  // were swept before the pass began).
+  if (!startedAt || (cycleFrom && startedAt < cycleFrom)) {
     startedAt = new Date();
     await sql`update ods.sync_state set sweep_started_at = ${startedAt}, sweep_cursor = 0
       where model = ${entry.model}`;
     cursor = 0;
   }
-  const target = toEnd ? Number.POSITIVE_INFINITY : await pacedTarget(run, startedAt);
+  const target = cycleFrom ? Number.POSITIVE_INFINITY : await pacedTarget(run, startedAt);
   const hasWriteDate = run.columns.some((c) => c.name === 'write_date');
   const limit = sweepPage(run);
   while (cursor < target) {

@@ -89,11 +89,29 @@ export function describeError(e: unknown): string {
  * consecutive failure. `failing_since` (the first failure of the streak) is kept by a trigger,
  * which also clears it with the category when a success clears last_error.
  */
-export async function recordError(sql: Sql, model: string, error: unknown): Promise<void> {
+export async function recordError(
+  sql: Sql,
+  model: string,
+  error: unknown,
+  mode: 'sync' | 'reconcile' | 'verify' = 'sync',
+): Promise<void> {
   const message = describeError(error);
   const category = errorCategory(error);
   await sql`insert into ods.sync_state (model) values (${model}) on conflict do nothing`;
   await sql`update ods.sync_state set last_error = ${message}, error_category = ${category},
-    last_error_at = now(), consecutive_failures = consecutive_failures + 1, updated_at = now()
+    last_error_mode = ${mode}, last_error_at = now(),
+    consecutive_failures = consecutive_failures + 1, updated_at = now()
     where model = ${model}`;
+}
+
+/** A success of `mode` clears the model's error if that same mode recorded it. */
+export async function clearError(
+  sql: Sql,
+  model: string,
+  mode: 'sync' | 'reconcile' | 'verify',
+): Promise<void> {
+  await sql`update ods.sync_state set last_error = null, last_error_at = null,
+    last_error_mode = null, consecutive_failures = 0, updated_at = now()
+    where model = ${model} and last_error is not null
+      and coalesce(last_error_mode, 'sync') = ${mode}`;
 }

@@ -71,7 +71,7 @@ export async function verify(run: ModelRun): Promise<void> {
       values (${entry.model}, ${period}, ${run.runId}, ${l.count}, ${r.count},
               ${sql.json(l.sums)}, ${sql.json(r.sums)}, ${ok}, ${fixed})`;
   }
-  await sql`update ods.sync_state set last_verified_at = now(), verification_ok = ${mismatched.length === 0},
+  await sql`update ods.sync_state set verification_ok = ${mismatched.length === 0},
     updated_at = now() where model = ${entry.model}`;
   run.report.verification = { periods: periods.length, mismatched, repaired };
 }
