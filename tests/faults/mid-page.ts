@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { readCluster, stopCluster } from '../../tools/local-stack/src/cluster.ts';
+import { dataDirOf, readCluster, stopCluster } from '../../tools/local-stack/src/cluster.ts';
 import { LOCAL_DIR, PG_BIN, ROOT } from '../../tools/local-stack/src/paths.ts';
 import type { SyncHarness } from '../sync/harness.ts';
 
@@ -93,7 +93,7 @@ export function restartPostgres(dir: string): void {
   const port = readCluster(dir)?.port;
   if (!port) throw new Error(`no cluster in ${dir}`);
   stopCluster(dir);
-  const data = join(dir, 'data');
+  const data = dataDirOf(dir);
   const pgCtl = [join(PG_BIN, 'pg_ctl'), 'start', '-w', '-t', '60', '-D', data];
   const argv = [...pgCtl, '-l', join(data, 'server.log'), '-o', `-p ${port}`];
   const r =

@@ -420,6 +420,8 @@ export class Books {
     const openFc = terms.reduce((s, p) => s + Math.abs(cents(resFc[p])), 0);
     const openCo = terms.reduce((s, p) => s + Math.abs(cents(resCo[p])), 0);
     const payFc = Math.min(amountFcCents ?? openFc, openFc);
+    // Odoo refuses a payment of nothing; dividing by it below would write NaN amounts.
+    if (payFc <= 0 || openFc === 0) throw new Error(`Books.pay: nothing to pay on move ${moveId}`);
     const payCo = payFc === openFc ? openCo : Math.round((payFc * openCo) / openFc);
     const inbound = sign > 0;
     const name = this.nextName(c.journals.bank === md('journal_id') ? 'BNK2' : 'BNK1', date);
