@@ -554,6 +554,13 @@ export class Books {
     const dFc = debitFcCents ?? Math.round((amount * cents(resFc[dp])) / (cents(resCo[dp]) || 1));
     const cFc =
       creditFcCents ?? Math.round((amount * -cents(resFc[cp])) / (-cents(resCo[cp]) || 1));
+    // Never a partial of no number: Odoo's numeric columns cannot hold NaN (seen once in long
+    // activity runs; the cause in the residual arithmetic is not found yet).
+    if (!Number.isFinite(amount) || !Number.isFinite(dFc) || !Number.isFinite(cFc)) {
+      throw new Error(
+        `Books.reconcile: amounts of lines ${debitLineId}/${creditLineId} are not numbers`,
+      );
+    }
     const pt = this.t('account.partial.reconcile');
     const ppos = tx.insertRaw('account.partial.reconcile');
     const partialId = pt.ids[ppos];
