@@ -415,8 +415,8 @@ export class Books {
     if (!terms.length) throw new Error(`Books.pay: move ${moveId} has nothing to pay`);
     const matur = lt.col('date_maturity').data as Int32Array;
     terms.sort((a, b) => matur[a] - matur[b]);
-    const resCo = lt.col('amount_residual').data as Float64Array;
-    const resFc = lt.col('amount_residual_currency').data as Float64Array;
+    let resCo = lt.col('amount_residual').data as Float64Array;
+    let resFc = lt.col('amount_residual_currency').data as Float64Array;
     const openFc = terms.reduce((s, p) => s + Math.abs(cents(resFc[p])), 0);
     const openCo = terms.reduce((s, p) => s + Math.abs(cents(resCo[p])), 0);
     const payFc = Math.min(amountFcCents ?? openFc, openFc);
@@ -492,6 +492,10 @@ export class Books {
       maturity: date,
     });
     const counterPos = lt.pos(counterId);
+    // Inserting the payment's lines may have grown the table into new arrays: read them again
+    // (through the old ones the counterpart's residual was undefined, so NaN amounts).
+    resCo = lt.col('amount_residual').data as Float64Array;
+    resFc = lt.col('amount_residual_currency').data as Float64Array;
     for (const p of terms) {
       const leftCo = Math.abs(cents(resCo[counterPos]));
       const leftFc = Math.abs(cents(resFc[counterPos]));
@@ -554,8 +558,7 @@ export class Books {
     const dFc = debitFcCents ?? Math.round((amount * cents(resFc[dp])) / (cents(resCo[dp]) || 1));
     const cFc =
       creditFcCents ?? Math.round((amount * -cents(resFc[cp])) / (-cents(resCo[cp]) || 1));
-    // Never a partial of no number: Odoo's numeric columns cannot hold NaN (seen once in long
-    // activity runs; the cause in the residual arithmetic is not found yet).
+    // Never a partial of no number: Odoo's numeric columns cannot hold NaN.
     if (!Number.isFinite(amount) || !Number.isFinite(dFc) || !Number.isFinite(cFc)) {
       throw new Error(
         `Books.reconcile: amounts of lines ${debitLineId}/${creditLineId} are not numbers`,
