@@ -43,7 +43,9 @@ function flag(env: Record<string, string | undefined>, name: string, fallback: b
   throw new SyncConfigError(`${name} must be on or off, got "${env[name]}"`);
 }
 
-function int(
+/** A numeric setting: its default when unset, else exactly what `parse` accepts, or a named error. */
+function numeric(
+  parse: typeof strictInt,
   env: Record<string, string | undefined>,
   name: string,
   fallback: number,
@@ -52,24 +54,13 @@ function int(
 ): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
-  const r = strictInt(name, raw, min, max);
+  const r = parse(name, raw, min, max);
   if ('problem' in r) throw new SyncConfigError(r.problem);
   return r.value;
 }
 
-function decimal(
-  env: Record<string, string | undefined>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const r = strictDecimal(name, raw, min, max);
-  if ('problem' in r) throw new SyncConfigError(r.problem);
-  return r.value;
-}
+const int = numeric.bind(null, strictInt);
+const decimal = numeric.bind(null, strictDecimal);
 
 export function loadSyncConfig(env: Record<string, string | undefined>): SyncConfig {
   const dbUrl = env.SUPABASE_DB_URL;

@@ -5,7 +5,7 @@ import { tableName } from './columns.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
-import { type EncodedPage, type WriteResult, writePage } from './page-writer.ts';
+import { deleteRecords, type EncodedPage, type WriteResult, writePage } from './page-writer.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
 
 /**
@@ -53,6 +53,28 @@ export async function writePageWithDependents(
     watchedIds: written.watchedIds,
   });
   return written;
+}
+
+/**
+ * Deletes `gone` from the mirror (audited; what they pointed at is queued for re-reading) and
+ * writes the page, in `tx`: how every re-read of known ids applies what Odoo answered.
+ */
+export async function writePageAndDeletions(
+  tx: TransactionSql,
+  run: Pick<ModelRun, 'table' | 'columns' | 'entry' | 'runId'>,
+  page: EncodedPage,
+  gone: readonly number[],
+): Promise<{ written: WriteResult; deleted: number }> {
+  const { entry } = run;
+  const deleted = await deleteRecords(tx, entry.model, run.table, gone, run.runId);
+  // E.g. the lines a deleted partial reconcile pointed at have a new residual and matching number.
+  await queueDependents(tx, entry.dependents, {
+    rows: deleted,
+    changedIds: deleted.map((r) => Number(r.id)),
+    deleted: true,
+  });
+  const written = await writePageWithDependents(tx, run, page, entry.dependents);
+  return { written, deleted: deleted.length };
 }
 
 /** What changed in a page (or was deleted), as the dependents need it. */

@@ -1,9 +1,8 @@
 import { needsRows } from './catalog.ts';
 import { encodePage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
-import { queueDependents, writePageWithDependents } from './page-commit.ts';
+import { writePageAndDeletions } from './page-commit.ts';
 import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
-import { deleteRecords } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 /** Below this many ids a range is listed outright instead of being split further. */
@@ -119,7 +118,7 @@ export async function resync(
   toDelete: number[],
   confirm = false,
 ): Promise<void> {
-  const { sql, entry, table, columns } = run;
+  const { sql, entry, columns } = run;
   const chunk = run.pageSize.current;
   const ids = confirm ? [...toRead, ...toDelete] : toRead;
   const deleting = new Set(toDelete);
@@ -135,20 +134,13 @@ export async function resync(
     const last = i + chunk >= ids.length;
     const gone = last ? [...deleting] : [];
     await sql.begin(async (tx) => {
-      const deleted = await deleteRecords(tx, entry.model, table, gone, run.runId);
-      // Lines a deleted partial reconcile pointed at have a new residual and matching number.
-      await queueDependents(tx, entry.dependents, {
-        rows: deleted,
-        changedIds: deleted.map((r) => Number(r.id)),
-        deleted: true,
-      });
-      const w = await writePageWithDependents(tx, run, page, entry.dependents);
-      await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now()
+      const { written: w, deleted } = await writePageAndDeletions(tx, run, page, gone);
+      await tx`update ods.sync_state set rows = rows + ${w.inserted} - ${deleted}, updated_at = now()
         where model = ${entry.model}`;
-      run.report.deleted += deleted.length;
+      run.report.deleted += deleted;
       run.report.upserted += w.inserted + w.updated;
       run.report.unchanged += page.count - w.inserted - w.updated;
-      run.state.rows += w.inserted - deleted.length;
+      run.state.rows += w.inserted - deleted;
     });
   }
 }

@@ -9,6 +9,7 @@ import { SyncConfigError } from './errors.ts';
 import { ModelLocks } from './model-lock.ts';
 import { loadState } from './model-state.ts';
 import type { OdooCallContext, OdooReader } from './odoo-reader.ts';
+import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
 import { PageSize } from './page-size.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { reconcile } from './reconcile-step.ts';
@@ -140,7 +141,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
         await recordError(sql, entry.model, systemic, mode);
         continue;
       }
-      if (!budget.allows(3_000)) {
+      if (!budget.allows(PAGE_HEADROOM_MS)) {
         report.status = 'skipped';
         continue;
       }
@@ -151,7 +152,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
     for (let round = 0; mode === 'sync' && !systemic && round < DEPENDENT_ROUNDS; round++) {
       const queued = await modelsWithQueuedRereads(sql, catalog);
       const due = reports.filter((r) => r.status === 'ok' && queued.has(r.model));
-      if (due.length === 0 || !budget.allows(3_000)) break;
+      if (due.length === 0 || !budget.allows(PAGE_HEADROOM_MS)) break;
       for (const report of due) {
         await turn(catalog.find((c) => c.model === report.model)!, report, 'dependents');
       }
@@ -307,7 +308,7 @@ async function runModel(
     // Caught up only if a window pass ran to its end in this invocation: a pass that has not
     // started (or stopped for the budget) says nothing about what changed since the last one.
     let passFinished = false;
-    if (state.phase === 'incremental' && run.budget.allows(3_000)) {
+    if (state.phase === 'incremental' && run.budget.allows(PAGE_HEADROOM_MS)) {
       passFinished = await incremental(run);
       await refetchQueued(run);
       await rereadQueued(run);

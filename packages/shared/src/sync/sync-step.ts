@@ -5,10 +5,10 @@ import { transcodeSearchRead } from './copy-transcoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { earliest, isFromTheFuture, latest, noteClockOutlier, odooNow } from './high-water.ts';
 import { loadState, type RefetchItem } from './model-state.ts';
-import { commitPage, queueDependents, writePageWithDependents } from './page-commit.ts';
+import { commitPage, writePageAndDeletions } from './page-commit.ts';
 import { fetchPage } from './page-fetch.ts';
 import { PAGE_HEADROOM_MS, pipelinePages } from './page-pipeline.ts';
-import { deleteRecords, type EncodedPage } from './page-writer.ts';
+import type { EncodedPage } from './page-writer.ts';
 import { mirrorTable } from './sql-ident.ts';
 
 function tally(run: ModelRun, pageRows: number, w: { inserted: number; updated: number }) {
@@ -251,20 +251,14 @@ export async function refetchQueued(run: ModelRun): Promise<void> {
     const returned = new Set(page.ids);
     const gone = asked.filter((id) => !returned.has(id));
     const written = await sql.begin(async (tx) => {
-      const deleted = await deleteRecords(tx, entry.model, run.table, gone, run.runId);
-      await queueDependents(tx, entry.dependents, {
-        rows: deleted,
-        changedIds: deleted.map((r) => Number(r.id)),
-        deleted: true,
-      });
-      const w = await writePageWithDependents(tx, run, page, entry.dependents);
+      const { written: w, deleted } = await writePageAndDeletions(tx, run, page, gone);
       const [{ refetch }] =
         await tx`select refetch from ods.sync_state where model = ${entry.model} for update`;
       const remaining = [...(rest ? [rest] : []), ...(refetch as RefetchItem[]).slice(1)];
       await tx`update ods.sync_state set refetch = ${tx.json(remaining as never)},
-        rows = rows + ${w.inserted} - ${deleted.length}, updated_at = now() where model = ${entry.model}`;
-      run.report.deleted += deleted.length;
-      run.state.rows -= deleted.length;
+        rows = rows + ${w.inserted} - ${deleted}, updated_at = now() where model = ${entry.model}`;
+      run.report.deleted += deleted;
+      run.state.rows -= deleted;
       return w;
     });
     tally(run, page.count, written);
