@@ -28,7 +28,7 @@ export interface Platform {
 
 /**
  * The Supabase services around the database, started against a running cluster: the API
- * gateway (/rest/v1, /functions/v1, the page at /) and the pg_net worker.
+ * gateway (/rest/v1, /auth/v1, /storage/v1, /functions/v1, the page at /) and the pg_net worker.
  */
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const config = loadProjectConfig();
@@ -74,6 +74,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     apiKeys: [ANON_KEY, SERVICE_ROLE_KEY],
     issuer: `${url}/auth/v1`,
   });
+  // The local Storage stand-in (/storage/v1): RLS on storage.objects checked as the caller.
+  const { createStorageHandler } = await import('./storage/index.ts');
+  const storage = createStorageHandler({
+    dbUrl: clusterUrl(opts.dbPort, 'postgres', opts.dbPassword),
+    jwtSecret: JWT_SECRET,
+    fileSizeLimit: config.storageFileSizeLimit,
+  });
   const worker = await startPgNetWorker({
     dbUrl: clusterUrl(opts.dbPort, 'postgres', opts.dbPassword),
     log: opts.log,
@@ -86,6 +93,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       functions,
       rest,
       auth,
+      storage,
       webDir,
       webConfig: { anonKey: ANON_KEY },
       log: opts.log,
@@ -94,6 +102,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     await worker.stop();
     await rest.close();
     await auth.close();
+    await storage.close();
     throw e;
   }
   return {
@@ -101,7 +110,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([functions.close(), worker.stop(), rest.close(), auth.close()]);
+      await Promise.all([
+        functions.close(),
+        worker.stop(),
+        rest.close(),
+        auth.close(),
+        storage.close(),
+      ]);
     },
   };
 }
