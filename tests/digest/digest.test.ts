@@ -5,7 +5,9 @@ import type { CapturedEmail } from '../../tools/local-stack/src/mail-sink/index.
 import { type Platform, startPlatform } from '../../tools/local-stack/src/platform.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { BUCKETS, cents, companyIds, randomDates, refreshAll } from '../reporting/helpers.ts';
+import { loadDigestConfig } from '../../packages/shared/src/digest/digest-config.ts';
 import { digestFigures } from '../../packages/shared/src/digest/digest-figures.ts';
+import { runDigest as runDigestHere } from '../../packages/shared/src/digest/run-digest.ts';
 import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 
 // The weekly digest end to end: synced books, the `digest` Edge Function in Deno (called
@@ -256,6 +258,74 @@ describe('weekly digest', () => {
         where recipient = ${down}`;
     });
     expect(seen).toEqual([{ status: 'failed', error: null, error_category: 'mail' }]);
+  });
+
+  it('a send whose worker died after the mail API took it is taken over and not sent twice', async () => {
+    const c = companies[0];
+    const lost = `lost.${tag}@example.com`;
+    const [{ id }] = await h.sql`insert into ods.digest_sends
+        (company_id, week_start, recipient, status, attempts, locked_until, last_attempt_at)
+      values (${c}, date_trunc('week', now() at time zone 'UTC')::date, ${lost}, 'sending', 1,
+              now() - interval '1 minute', now() - interval '6 minutes')
+      returning id`;
+    // What the dead attempt had sent: the figures have moved since, so another payload.
+    const earlier = await fetch(`${platform.mail.url}/emails`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${platform.mail.apiKey}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `weekly-digest/${id}`,
+      },
+      body: JSON.stringify({ from: 'a@example.com', to: [lost], subject: 'earlier', html: '<p/>' }),
+    });
+    expect(earlier.status).toBe(200);
+    expect(await runDigest()).toMatchObject({ claimed: 1, sent: 1 });
+    expect(mailTo(lost)).toHaveLength(1);
+    const [row] = await h.sql`select status, attempts from ods.digest_sends where id = ${id}`;
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('the workbook hook: bytes are attached, a link is linked', async () => {
+    const c = companies[0];
+    const config = loadDigestConfig({
+      SUPABASE_DB_URL: h.dbUrl,
+      RESEND_BASE_URL: platform.mail.url,
+      RESEND_API_KEY: platform.mail.apiKey,
+      MAIL_FROM: 'Finanzas <digest@example.com>',
+    });
+    const [{ recipients }] = await h.sql`select recipients from ods.digest_subscriptions
+      where company_id = ${c}`;
+    const attached = `attached.${tag}@example.com`;
+    const linked = `linked.${tag}@example.com`;
+    const bytes = new Uint8Array([80, 75, 3, 4, 0, 255, 7]);
+    const asked: unknown[] = [];
+    await subscribe(c, [...recipients, attached]);
+    const one = await runDigestHere({
+      sql: h.sql,
+      config,
+      workbook: async (req) => {
+        asked.push(req);
+        return { filename: 'aged-receivable.xlsx', content: bytes };
+      },
+    });
+    expect(one).toMatchObject({ claimed: 1, sent: 1 });
+    expect(asked).toEqual([expect.objectContaining({ companyId: c })]);
+    const [a] = mailTo(attached);
+    expect(a.attachments).toEqual([
+      expect.objectContaining({
+        filename: 'aged-receivable.xlsx',
+        content: Buffer.from(bytes).toString('base64'),
+        content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      }),
+    ]);
+    await subscribe(c, [...recipients, attached, linked]);
+    const link = 'https://example.supabase.co/storage/v1/object/sign/exports/u/f.xlsx?token=t';
+    expect(
+      await runDigestHere({ sql: h.sql, config, workbook: async () => ({ link }) }),
+    ).toMatchObject({ sent: 1 });
+    const [l] = mailTo(linked);
+    expect(l.attachments).toEqual([]);
+    expect(l.html).toContain(`href="${link}"`);
   });
 
   it('Chromium: the captured e-mail on the sink’s page shows the database’s figures', async () => {

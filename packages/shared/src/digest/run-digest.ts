@@ -103,7 +103,8 @@ export async function runDigest(opts: {
               { name: 'company', value: String(companyId) },
             ],
           },
-          `digest/${companyId}/${weekStart}/${s.recipient}`,
+          // One key per send (ods.digest_sends.id), short whatever the address (Resend: ≤ 256).
+          `weekly-digest/${s.id}`,
           opts.fetch,
         );
         await finish(s, id, null);

@@ -139,7 +139,8 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 export function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const captured: CapturedEmail[] = [];
   // Idempotency-Key → the request's hash and the answer it got (Resend keeps them 24 h).
-  const replies = new Map<string, { hash: string; body: unknown }>();
+  const replies = new Map<string, { hash: string; body: unknown; at: number }>();
+  const KEY_TTL_MS = 24 * 3600 * 1000;
   let failures: { count: number; status: number } = { count: 0, status: 500 };
 
   function authorize(req: IncomingMessage) {
@@ -174,7 +175,14 @@ export function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
       .update(`${path} ${JSON.stringify(body)}`)
       .digest('hex');
     if (key !== null) {
-      const seen = replies.get(key);
+      if (key.length < 1 || key.length > 256)
+        throw new ResendError(
+          400,
+          'invalid_idempotency_key',
+          'The idempotency key has to be between 1-256 characters.',
+        );
+      const kept = replies.get(key);
+      const seen = kept && Date.now() - kept.at < KEY_TTL_MS ? kept : undefined;
       if (seen && seen.hash !== hash)
         throw new ResendError(
           409,
@@ -192,7 +200,7 @@ export function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
       const emails = body.map((e) => toEmail(e, key, true)); // all valid before any is kept
       answer = { data: emails.map((e) => ({ id: capture(e) })) };
     }
-    if (key !== null) replies.set(key, { hash, body: answer });
+    if (key !== null) replies.set(key, { hash, body: answer, at: Date.now() });
     send(res, 200, answer);
   }
 
