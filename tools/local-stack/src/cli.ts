@@ -168,6 +168,8 @@ async function start(): Promise<void> {
       dbPort,
       dbPassword,
       gatewayPort: apiPort,
+      // Supabase's local e-mail testing page is on 54324 too ([local_smtp] in config.toml).
+      mailSinkPort: await portOr(Number(process.env.MAIL_SINK_PORT ?? 54324)),
       functionEnv: odooEnv,
       log,
     });
