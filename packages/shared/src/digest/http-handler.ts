@@ -2,7 +2,8 @@
 // runs one bounded digest run and answers its summary. Called by pg_cron through
 // ods.invoke_digest (only when a send is due), or directly.
 import postgres from 'postgres';
-import { sameSecret, serviceSecrets } from '../sync/service-secrets.ts';
+import { sameSecret } from '../sync/http-handler.ts';
+import { serviceSecrets } from '../sync/service-secrets.ts';
 import { loadDigestConfig } from './digest-config.ts';
 import type { WorkbookProvider } from './digest-workbook.ts';
 import { runDigest } from './run-digest.ts';

@@ -1,13 +1,22 @@
 import type { Sql } from 'postgres';
 import { openSync, recordInvocationFailure } from './open-sync.ts';
 import { runSlice, type SyncMode } from './run-slice.ts';
-import { sameSecret, serviceSecrets } from './service-secrets.ts';
+import { serviceSecrets } from './service-secrets.ts';
 import { describeError, errorCategory } from './sync-errors.ts';
 
 const MODES: readonly SyncMode[] = ['sync', 'reconcile', 'verify'];
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
 
 /**
  * The odoo-sync Edge Function: refuses callers without the service secret, runs one bounded

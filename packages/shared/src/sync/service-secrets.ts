@@ -50,12 +50,3 @@ export function serviceSecrets(env: Record<string, string | undefined>): Service
     };
   return { ok: true, secrets };
 }
-
-/** Constant-time comparison, so the secret cannot be guessed byte by byte from timings. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
