@@ -215,6 +215,26 @@ describe('/storage/v1 with storage-js', () => {
     expect(n).toBe(0);
   });
 
+  it('names with spaces and accents, a Blob (multipart) upload, several links at once', async () => {
+    const s = (await storageAs(alice)).from(BUCKET);
+    const name = `${alice}/Informe año 2026 (v1).txt`;
+    const blob = new Blob(['con tilde: ñ'], { type: 'text/plain;charset=utf-8' });
+    expect((await s.upload(name, blob)).error).toBeNull();
+    const [row] = await sql`select metadata from storage.objects
+      where bucket_id = ${BUCKET} and name = ${name}`;
+    expect(row.metadata.mimetype).toBe('text/plain;charset=utf-8');
+    const one = await s.createSignedUrl(name, 60, { download: 'informe.txt' });
+    const res = await fetch(one.data!.signedUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('filename=informe.txt');
+    expect(await res.text()).toBe('con tilde: ñ');
+    const many = await s.createSignedUrls([name, `${bob}/not-mine.txt`], 60);
+    expect(many.error).toBeNull();
+    expect(many.data![0]).toMatchObject({ path: name, error: null });
+    expect(await (await fetch(String(many.data![0].signedUrl))).text()).toBe('con tilde: ñ');
+    expect(many.data![1].error).toBeTruthy();
+  });
+
   it('lists a folder as the caller sees it', async () => {
     const s = (await storageAs(alice)).from(BUCKET);
     await s.upload(`${alice}/sub/one.txt`, bytes('1'));
