@@ -112,6 +112,50 @@ describe.each([16, 17, 18, 19] as const)('company-dependent values on Odoo %i', 
     },
   );
 
+  it.runIf(shared)(
+    'writes code for env.company through the ORM and groups by code_store',
+    async () => {
+      const [account] = await call(
+        sim,
+        'account.account',
+        'search_read',
+        [
+          [
+            ['company_ids', 'in', [c2]],
+            ['company_ids', 'in', [c1]],
+          ],
+        ],
+        { fields: ['code'] },
+      );
+      const before = sim.control.truth('account.account').find((a) => a.id === account.id)!;
+      sim.control.advanceClock(5);
+      expect(
+        await call(
+          sim,
+          'account.account',
+          'write',
+          [[account.id], { code: '607999' }],
+          inCompany(c2),
+        ),
+      ).toBe(true);
+      const after = sim.control.truth('account.account').find((a) => a.id === account.id)!;
+      expect(after.code_store).toEqual({ [c1]: '607000', [c2]: '607999' });
+      expect((after.write_date as string) > (before.write_date as string)).toBe(true);
+      const groups = await call(
+        sim,
+        'account.account',
+        'read_group',
+        [[], ['code_store'], ['code_store']],
+        {
+          ...inCompany(c2),
+          lazy: false,
+        },
+      );
+      expect(groups.map((g: any) => g.code_store)).toContain('607999');
+      expect(groups.map((g: any) => g.code_store)).not.toContain('607000');
+    },
+  );
+
   it('property accounts default per company; a control op sets one company’s value', async () => {
     const partner = sim.control.truth('res.partner').find((p) => !p.company_id && p.active)!;
     const read = async (c: number) =>
