@@ -103,8 +103,12 @@ const SIGNATURES: Record<string, Signature> = {
   write: {
     params: ['vals'],
     model: false,
-    run: (store, t, _env, a, ids) => {
-      store.transaction((tx) => tx.write(t.def.name, ids, a.vals as Record<string, unknown>));
+    run: (store, t, env, a, ids) => {
+      store.transaction((tx) => {
+        // A company-dependent value is written for env.company, like the ORM does.
+        tx.companyId = env.companyId;
+        tx.write(t.def.name, ids, a.vals as Record<string, unknown>);
+      });
       return true;
     },
   },
@@ -272,7 +276,7 @@ function describe(store: Store, f: FieldDef): Record<string, OdooValue> {
     store: f.store,
     readonly: f.readonly ?? false,
     required: f.required ?? false,
-    searchable: f.store || f.compute === 'display_name',
+    searchable: f.store || f.compute === 'display_name' || !!f.column || !!f.companyDependent,
     sortable: f.store && f.type !== 'one2many' && f.type !== 'many2many',
     groupable: f.store && f.type !== 'one2many' && f.type !== 'text',
     company_dependent: f.companyDependent ?? false,
@@ -291,7 +295,7 @@ function describe(store: Store, f: FieldDef): Record<string, OdooValue> {
   if (f.selection) d.selection = f.selection.map((s) => [...s]);
   if (f.type === 'monetary') d.currency_field = f.currencyField ?? 'currency_id';
   if (['float', 'monetary', 'integer'].includes(f.type) && f.name !== 'id') {
-    d[store.version >= 19 ? 'aggregator' : 'group_operator'] = 'sum';
+    d[store.traits.aggregator ? 'aggregator' : 'group_operator'] = 'sum';
   }
   return d;
 }

@@ -3,105 +3,15 @@ import type { Books } from './books.ts';
 import { datetimeToUs, usToDatetimeFull } from './dates.ts';
 import type { Fault } from './faults.ts';
 import type { OdooHttpServer, RequestCounts } from './odoo-http-server.ts';
-import type { Store, Tx } from './store.ts';
+import { makeEnv, search } from './query.ts';
+import { readPage } from './reader.ts';
+import { handleControl } from './sim-control-http.ts';
+import { idList, runOp, SimTransaction } from './sim-transaction.ts';
+import type { Store } from './store.ts';
+import { upgradeStore } from './upgrade.ts';
+import { isOdooVersion, type OdooVersion } from './versions.ts';
 
-/** One operation of a control-API transaction. */
-export type SimOp =
-  | { op: 'create'; model: string; values: Record<string, unknown> }
-  | { op: 'update'; model: string; ids: number | number[]; values: Record<string, unknown> }
-  | { op: 'delete'; model: string; ids: number | number[]; force?: boolean }
-  | { op: 'archive'; model: string; ids: number | number[] };
-
-/**
- * A transaction that started `startedSecondsAgo` seconds ago and stays invisible until
- * `commit()`: everything it writes then carries the *start* time as write_date, like a
- * long-running Odoo cron or import. Ids are taken at create time (sequences are not
- * transactional), so they can be lower than ids committed meanwhile.
- */
-export class SimTransaction {
-  private ops: { op: SimOp; id?: number }[] = [];
-  private done = false;
-  constructor(
-    private readonly control: SimControl,
-    readonly startUs: number,
-  ) {}
-
-  get writeDate(): string {
-    return usToDatetimeFull(this.startUs);
-  }
-
-  create(model: string, values: Record<string, unknown>): number {
-    this.check();
-    const id = this.control.store.nextId(model);
-    this.ops.push({ op: { op: 'create', model, values }, id });
-    return id;
-  }
-  update(model: string, ids: number | number[], values: Record<string, unknown>): void {
-    this.check();
-    this.ops.push({ op: { op: 'update', model, ids, values } });
-  }
-  delete(model: string, ids: number | number[], opts: { force?: boolean } = {}): void {
-    this.check();
-    this.ops.push({ op: { op: 'delete', model, ids, force: opts.force } });
-  }
-  archive(model: string, ids: number | number[]): void {
-    this.check();
-    this.ops.push({ op: { op: 'archive', model, ids } });
-  }
-  apply(op: SimOp): number | undefined {
-    switch (op.op) {
-      case 'create':
-        return this.create(op.model, op.values);
-      case 'update':
-        return void this.update(op.model, op.ids, op.values);
-      case 'delete':
-        return void this.delete(op.model, op.ids, { force: op.force });
-      case 'archive':
-        return void this.archive(op.model, op.ids);
-    }
-  }
-
-  commit(): void {
-    this.check();
-    this.done = true;
-    const store = this.control.store;
-    store.transaction((tx) => {
-      for (const { op, id } of this.ops) runOp(tx, op, id);
-    }, this.startUs);
-  }
-
-  rollback(): void {
-    this.done = true;
-  }
-
-  private check(): void {
-    if (this.done) throw new Error('SimTransaction: already committed or rolled back');
-  }
-}
-
-function idList(ids: number | number[]): number[] {
-  return Array.isArray(ids) ? ids : [ids];
-}
-
-function runOp(tx: Tx, op: SimOp, id?: number): void {
-  switch (op.op) {
-    case 'create':
-      tx.create(op.model, op.values, id);
-      return;
-    case 'update':
-      tx.write(op.model, idList(op.ids), op.values);
-      return;
-    case 'delete':
-      tx.unlink(op.model, idList(op.ids), { force: op.force });
-      return;
-    case 'archive': {
-      const t = tx.store.table(op.model);
-      const active = t.def.activeField;
-      if (!active) throw new Error(`${op.model} has no archive flag`);
-      tx.write(op.model, idList(op.ids), { [active]: false });
-    }
-  }
-}
+export { type SimOp, SimTransaction } from './sim-transaction.ts';
 
 export interface ActivityHandle {
   start(intervalMs?: number): void;
@@ -112,8 +22,9 @@ export interface ActivityHandle {
 
 /** Test control of a running simulator (also served as JSON under `/sim/<action>`). */
 export class SimControl {
-  private txs = new Map<number, SimTransaction>();
-  private nextTx = 1;
+  readonly txs = new Map<number, SimTransaction>();
+  nextTx = 1;
+  private namesBase = 0;
   activity!: ActivityHandle;
 
   constructor(
@@ -151,7 +62,10 @@ export class SimControl {
 
   /** Opens a transaction whose write_date is `startedSecondsAgo` in the past. */
   begin(startedSecondsAgo = 0): SimTransaction {
-    return new SimTransaction(this, this.store.clock.nowUs() - Math.round(startedSecondsAgo * 1e6));
+    return new SimTransaction(
+      this.store,
+      this.store.clock.nowUs() - Math.round(startedSecondsAgo * 1e6),
+    );
   }
 
   /** Runs `fn` in a transaction started `startedSecondsAgo` ago and commits it now. */
@@ -194,7 +108,9 @@ export class SimControl {
     matchingNumber: string;
   } {
     const fullId = this.store.transaction((tx) => this.books.forceFullReconcile(tx, lineIds));
-    return { fullReconcileId: fullId, matchingNumber: String(fullId) };
+    const lt = this.store.table('account.move.line');
+    const matching = lt.col('matching_number').data as (string | false)[];
+    return { fullReconcileId: fullId, matchingNumber: String(matching[lt.pos(lineIds[0])]) };
   }
 
   /** Registers a payment on an invoice (amount in the invoice currency; default: all). */
@@ -279,16 +195,74 @@ export class SimControl {
     else set.delete(field);
   }
 
+  /**
+   * Every live row, every stored column; a company-dependent column is an object
+   * `{"<company id>": value}` of the companies with a value of their own (the jsonb).
+   */
   truth(model: string): Record<string, unknown>[] {
     return this.store.truth(model);
   }
 
+  /**
+   * Writes company-dependent fields (or any field) as a user of `companyId` would: that
+   * company's value changes, write_date bumps as for `write()`.
+   */
+  setCompanyValue(
+    model: string,
+    ids: number | number[],
+    companyId: number,
+    values: Record<string, unknown>,
+  ): void {
+    if (!this.store.userCompanyIds.includes(companyId)) {
+      throw new Error(`setCompanyValue: unknown company ${companyId}`);
+    }
+    this.store.transaction((tx) => {
+      tx.companyId = companyId;
+      tx.write(model, idList(ids), values);
+    });
+  }
+
+  /**
+   * What `search_read` answers under `allowed_company_ids=[companyId]` (records visible in
+   * that company, archived ones too, many2one as ids): for company-dependent fields, each
+   * company's truth. Default fields: the model's company-dependent ones (+ 18's `code`).
+   */
+  readAs(model: string, companyId: number, fields?: string[]): Record<string, unknown>[] {
+    const t = this.store.table(model);
+    const names =
+      fields ??
+      t.def.fields
+        .filter((f) => f.companyDependent || (f.column && f.column !== f.name))
+        .map((f) => f.name);
+    const env = makeEnv(this.store, { allowed_company_ids: [companyId], active_test: false });
+    const positions = search(this.store, t, [], env, { order: 'id' });
+    return readPage(this.store, t, positions, names, env, '').toPlain();
+  }
+
+  /** In-place upgrade (see upgrade.ts): catalog and data switch, write_date and ids stay. */
+  upgrade(to: OdooVersion): { from: number; to: number } {
+    if (!isOdooVersion(to)) throw new Error(`upgrade: unsupported version ${String(to)}`);
+    const from = this.store.version;
+    upgradeStore(this.store, this.books, to);
+    return { from, to };
+  }
+
   requestCounts(): RequestCounts {
-    return { ...this.server.counts, faultsInjected: this.server.faults.injected };
+    return {
+      ...this.server.counts,
+      faultsInjected: this.server.faults.injected,
+      namesComputed: this.store.namesComputed - this.namesBase,
+    };
   }
 
   resetCounters(): void {
     this.server.resetCounts();
+    this.namesBase = this.store.namesComputed;
+  }
+
+  /** CPU µs one display name costs (0 disables); see DEFAULT_NAME_COST_US. */
+  setNameCost(us: number): void {
+    this.store.nameCostUs = Math.max(0, us);
   }
 
   /** Injects a fault; `down` closes the listener (connection refused) until cleared/expired. */
@@ -333,103 +307,12 @@ export class SimControl {
     return out;
   }
 
-  /** HTTP bridge: `/sim/<action>` with a JSON body. */
-  async handle(action: string, b: any, url: URL): Promise<unknown> {
-    switch (action) {
-      case 'create':
-        return { id: this.create(b.model, b.values) };
-      case 'update':
-        this.update(b.model, b.ids, b.values);
-        return { ok: true };
-      case 'delete':
-        this.delete(b.model, b.ids, { force: b.force === true });
-        return { ok: true };
-      case 'archive':
-        this.archive(b.model, b.ids);
-        return { ok: true };
-      case 'unarchive':
-        this.unarchive(b.model, b.ids);
-        return { ok: true };
-      case 'long-transaction': {
-        const { writeDate, result } = this.longTransaction(b.startedSecondsAgo ?? 300, (tx) =>
-          (b.ops as SimOp[]).map((op) => tx.apply(op)),
-        );
-        return { writeDate, ids: result };
-      }
-      case 'begin': {
-        const tx = this.begin(b.startedSecondsAgo ?? 0);
-        const txId = this.nextTx++;
-        this.txs.set(txId, tx);
-        return { txId, writeDate: tx.writeDate };
-      }
-      case 'tx': {
-        const tx = this.txOf(b.txId);
-        return { ids: (b.ops as SimOp[]).map((op) => tx.apply(op)) };
-      }
-      case 'commit':
-        this.txOf(b.txId).commit();
-        this.txs.delete(b.txId);
-        return { ok: true };
-      case 'rollback':
-        this.txOf(b.txId).rollback();
-        this.txs.delete(b.txId);
-        return { ok: true };
-      case 'reconcile':
-        return this.reconcile(b.debitLineId, b.creditLineId, b.amount);
-      case 'reconcile-without-write-date':
-        return this.reconcileWithoutWriteDate(b.lineIds);
-      case 'pay':
-        return { paymentId: this.pay(b.moveId, b.amount, b.date) };
-      case 'unreconcile':
-        return this.unreconcile(b.lineIds);
-      case 'set-write-date':
-        this.setWriteDate(b.model, b.ids, b.writeDate);
-        return { ok: true };
-      case 'field-hidden':
-        this.setFieldHidden(b.model, b.field, b.hidden !== false);
-        return { ok: true };
-      case 'burst':
-        return this.burst(b.n ?? 10, b);
-      case 'truth':
-        return this.truth(b.model ?? url.searchParams.get('model'));
-      case 'request-counts':
-        return this.requestCounts();
-      case 'reset-counters':
-        this.resetCounters();
-        return { ok: true };
-      case 'fault':
-        return { id: await this.setFault(b) };
-      case 'clear-faults':
-        await this.clearFaults();
-        return { ok: true };
-      case 'faults':
-        return this.faults();
-      case 'clock':
-        if ('time' in b) this.setClock(b.time, b);
-        if (b.advanceSeconds) this.advanceClock(b.advanceSeconds);
-        return { now: this.now() };
-      case 'aged-balance':
-        return this.agedBalance(
-          b.asOf ?? url.searchParams.get('asOf'),
-          b.kind ?? url.searchParams.get('kind'),
-          b.companyId,
-        );
-      case 'activity':
-        if (b.action === 'start') this.activity.start(b.intervalMs);
-        else if (b.action === 'stop') this.activity.stop();
-        else if (b.action === 'step') return this.activity.step(b.n ?? 1);
-        return { running: this.activity.running };
-      case 'stats':
-        return this.stats();
-      default: {
-        const err = new Error(`unknown control action '${action}'`);
-        (err as any).status = 404;
-        throw err;
-      }
-    }
+  /** HTTP bridge: `/sim/<action>` with a JSON body (see sim-control-http.ts). */
+  handle(action: string, b: any, url: URL): Promise<unknown> {
+    return handleControl(this, action, b, url);
   }
 
-  private txOf(id: number): SimTransaction {
+  txOf(id: number): SimTransaction {
     const tx = this.txs.get(id);
     if (!tx) throw new Error(`no open transaction ${id}`);
     return tx;
