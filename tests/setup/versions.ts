@@ -1,4 +1,4 @@
-import type { SimOptions } from '../../packages/odoo-sim/src/index.ts';
+import { ODOO_VERSIONS, type OdooVersion } from '../../packages/odoo-sim/src/versions.ts';
 
 // Which Odoo versions the sync, reporting and page tests run against.
 // - `npm run test:versions` (tests/versions/vitest.config.ts) runs those suites once per version,
@@ -7,10 +7,10 @@ import type { SimOptions } from '../../packages/odoo-sim/src/index.ts';
 // - Plain `npm test` leaves ODOO_VERSION unset: simulators default to 17, and the tests that list
 //   versions run a fast subset (ODOO_VERSIONS=all or a list like 16,18 widens it).
 
-export type OdooVersion = NonNullable<SimOptions['odooVersion']>;
+export type { OdooVersion };
 
 /** Every version the simulator speaks, oldest first. */
-export const ALL_ODOO_VERSIONS = [16, 17, 18, 19] as unknown as readonly OdooVersion[];
+export const ALL_ODOO_VERSIONS: readonly OdooVersion[] = ODOO_VERSIONS;
 
 /** Set when an environment variable names a version the simulator does not speak. */
 export class OdooVersionsError extends Error {
@@ -19,7 +19,7 @@ export class OdooVersionsError extends Error {
 
 function parseVersion(name: string, raw: string): OdooVersion {
   const v = Number(raw.trim());
-  if (!(ALL_ODOO_VERSIONS as readonly number[]).includes(v)) {
+  if (!ALL_ODOO_VERSIONS.includes(v as OdooVersion)) {
     throw new OdooVersionsError(
       `${name}: "${raw}" is not one of ${ALL_ODOO_VERSIONS.join(', ')} (or "all" for ODOO_VERSIONS)`,
     );
@@ -29,7 +29,7 @@ function parseVersion(name: string, raw: string): OdooVersion {
 
 /** The version of a simulator started without one: ODOO_VERSION, else 17. */
 export function defaultOdooVersion(env = process.env): OdooVersion {
-  return env.ODOO_VERSION ? parseVersion('ODOO_VERSION', env.ODOO_VERSION) : (17 as OdooVersion);
+  return env.ODOO_VERSION ? parseVersion('ODOO_VERSION', env.ODOO_VERSION) : 17;
 }
 
 /**
@@ -37,7 +37,7 @@ export function defaultOdooVersion(env = process.env): OdooVersion {
  * test:versions), every one for ODOO_VERSIONS=all, the versions ODOO_VERSIONS lists, else `fast`.
  */
 export function versionsUnderTest(
-  fast: readonly OdooVersion[] = [17, 19] as OdooVersion[],
+  fast: readonly OdooVersion[] = [17, 19],
   env = process.env,
 ): OdooVersion[] {
   if (env.ODOO_VERSION) return [defaultOdooVersion(env)];
@@ -58,6 +58,3 @@ export function versionCases<T>(fast: T[], each: (v: OdooVersion) => T[], env = 
     ? versionsUnderTest(undefined, env).flatMap(each)
     : fast;
 }
-
-/** The protocol `auto` picks on this version (JSON-2 from 19, JSON-RPC before). */
-export const defaultTransport = (v: OdooVersion) => ((v as number) >= 19 ? 'json2' : 'jsonrpc');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type OdooVersion, versionCases } from '../setup/versions.ts';
+import { versionCases } from '../setup/versions.ts';
 import { CATALOG_MODELS, diffWithTruth, startSyncHarness } from './harness.ts';
 
 // The same sync over each version's default transport (`auto`: JSON-2 on Odoo 19, where accounts
@@ -8,9 +8,9 @@ import { CATALOG_MODELS, diffWithTruth, startSyncHarness } from './harness.ts';
 describe.each(
   versionCases(
     [
-      { odooVersion: 17 as OdooVersion, protocol: 'xmlrpc' },
-      { odooVersion: 18 as OdooVersion, protocol: 'auto' },
-      { odooVersion: 19 as OdooVersion, protocol: 'auto' },
+      { odooVersion: 17 as const, protocol: 'xmlrpc' },
+      { odooVersion: 18 as const, protocol: 'auto' },
+      { odooVersion: 19 as const, protocol: 'auto' },
     ],
     (odooVersion) => [
       { odooVersion, protocol: 'auto' },
