@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateToDays } from '../../packages/odoo-sim/src/dates.ts';
+import { versionsUnderTest } from '../setup/versions.ts';
 import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 import { agedKeys, companyIds, randomDates, refreshAll } from './helpers.ts';
 
 // reporting.aged_balance against the simulator's independent computation of Odoo's algorithm
 // (reference §8.1), to the cent, for many random as-of dates, both kinds, every company; on
-// the data of Odoo 17 and of Odoo 19 (accounts shared through company_ids, code_store).
-describe.each([17, 19] as const)('aged balance on Odoo %i data', (odooVersion) => {
+// the data of each Odoo version under test (from 18: accounts shared through company_ids, and
+// code_store).
+describe.each(versionsUnderTest())('aged balance on Odoo %i data', (odooVersion) => {
   let h: SyncHarness;
 
   beforeAll(async () => {
@@ -19,8 +21,8 @@ describe.each([17, 19] as const)('aged balance on Odoo %i data', (odooVersion) =
     // A non-trade receivable (excluded by Odoo's default options) and a trade receivable item
     // without partner (Odoo's "Unknown" group), besides the generated books.
     c.store.transaction((tx) => {
-      const where = odooVersion >= 19 ? { company_ids: [comp.id] } : { company_id: comp.id };
-      const code = odooVersion >= 19 ? { code_store: '431000' } : { code: '431000' };
+      const where = odooVersion >= 18 ? { company_ids: [comp.id] } : { company_id: comp.id };
+      const code = odooVersion >= 18 ? { code_store: '431000' } : { code: '431000' };
       const nonTrade = tx.create('account.account', {
         ...code,
         ...where,

@@ -16,6 +16,7 @@ import {
 } from '../../packages/shared/src/sync/run-slice.ts';
 import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
 import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
+import { defaultOdooVersion } from '../setup/versions.ts';
 
 /**
  * A sync test's world: its own Postgres cluster (the sync owns the odoo/ods schemas, so files
@@ -44,7 +45,14 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
   const dir = join(LOCAL_DIR, `test-${process.pid}-sync-${++counter}`);
   const cluster = await startCluster(dir);
   writeFileSync(join(dir, 'owner.pid'), String(process.pid));
-  const sim = await startOdooSim({ port: 0, scale: 2000, seed: 7, ...simOpts });
+  // Without a version of its own, the one under test (tests/setup/versions.ts).
+  const sim = await startOdooSim({
+    port: 0,
+    scale: 2000,
+    seed: 7,
+    odooVersion: defaultOdooVersion(),
+    ...simOpts,
+  });
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,
     ...sim.env,

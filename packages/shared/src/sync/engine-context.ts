@@ -44,6 +44,8 @@ export interface ModelRun {
   budget: Budget;
   limiter: RateLimiter;
   context: OdooCallContext;
+  /** Odoo's major version in this invocation (null: not known, e.g. it did not say). */
+  odooVersion: number | null;
   entry: CatalogEntry;
   state: ModelState;
   table: string;

@@ -1,5 +1,6 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
+import type { SchemaChange } from './schema-evolution.ts';
 
 export type RefetchItem = { ids: number[] } | { field: string; values: number[] };
 
@@ -20,6 +21,11 @@ export interface ModelState {
   schemaCheckedAt: Date | null;
   rows: number;
   refetch: RefetchItem[];
+  /** Odoo's major version when the fields were last read (null before the first time). */
+  odooVersion: number | null;
+  /** Columns kept for fields Odoo dropped: set to NULL whenever their row is written. */
+  droppedColumns: string[];
+  schemaChanges: SchemaChange[];
 }
 
 export async function loadState(
@@ -48,5 +54,8 @@ export async function loadState(
     schemaCheckedAt: r.schema_checked_at,
     rows: Number(r.rows),
     refetch: r.refetch,
+    odooVersion: r.odoo_version,
+    droppedColumns: r.dropped_columns,
+    schemaChanges: r.schema_changes,
   };
 }

@@ -69,6 +69,9 @@ export function readerFromClient(
       });
     },
     serverNow: () => client.serverNow(),
+    async serverVersion() {
+      return (await client.version()).major;
+    },
     async userCompanyIds() {
       if (config.companyIds?.length) return config.companyIds;
       // The res.company record rule shows a user exactly the companies they belong to;

@@ -63,6 +63,11 @@ export interface OdooReader {
   ): Promise<GroupRow[]>;
   /** Odoo's clock now (its answers' HTTP Date), or undefined when it does not say. */
   serverNow(): Date | undefined;
+  /**
+   * Odoo's major version (asked once per reader, as the transport choice does): a change
+   * between invocations is an upgrade the mirror must follow.
+   */
+  serverVersion(): Promise<number>;
   /** allowed_company_ids: the configured ones, else every company the user may see. */
   userCompanyIds(): Promise<number[]>;
 }

@@ -39,13 +39,14 @@ export async function commitPage(
 /** Writes a page and queues what its changes make other models re-read, in `tx`. */
 export async function writePageWithDependents(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns'>,
+  run: Pick<ModelRun, 'table' | 'columns' | 'state'>,
   page: EncodedPage,
   dependents: readonly Dependent[],
 ): Promise<WriteResult> {
   const written = await writePage(tx, run.table, run.columns, page, {
     changedIds: dependents.length > 0,
     watch: watchedFields(dependents),
+    clear: run.state.droppedColumns,
   });
   await queueDependents(tx, dependents, {
     rows: page.rows ?? [],
@@ -61,7 +62,7 @@ export async function writePageWithDependents(
  */
 export async function writePageAndDeletions(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns' | 'entry' | 'runId'>,
+  run: Pick<ModelRun, 'table' | 'columns' | 'state' | 'entry' | 'runId'>,
   page: EncodedPage,
   gone: readonly number[],
 ): Promise<{ written: WriteResult; deleted: number }> {

@@ -21,6 +21,11 @@ export interface WriteOptions {
   changedIds?: boolean;
   /** Report which rows changed these fields (those the table has). */
   watch?: readonly string[];
+  /**
+   * Columns (not in `columns`) set to NULL in every row the page changes: those of fields Odoo
+   * dropped, whose old value must not outlive a newer read of its row.
+   */
+  clear?: readonly string[];
 }
 
 /**
@@ -75,7 +80,11 @@ export async function writePage(
       insert into ${mirrorTable(table)} as t (${names.join(', ')}, _synced_at)
       select ${names.join(', ')}, clock_timestamp() from src
       on conflict (id) do update
-        set ${[...data.map((n) => `${n} = excluded.${n}`), '_synced_at = excluded._synced_at'].join(', ')}
+        set ${[
+          ...data.map((n) => `${n} = excluded.${n}`),
+          ...(opts.clear ?? []).map((c) => `${ident(c)} = null`),
+          '_synced_at = excluded._synced_at',
+        ].join(', ')}
         ${changed}
       returning t.id, (xmax = 0) as inserted${watch.length ? `, ${watched('t')} as w` : ''}
     )`;

@@ -11,11 +11,14 @@ import { ident, mirrorTable } from './sql-ident.ts';
  * A keyset re-read over the whole model (or one month of it), resumed page by page across
  * invocations: `backfill` fills columns that appeared after the rows were copied (only those
  * columns are written); `verify` re-reads every record of a month verification found different
- * (values Odoo changed without bumping write_date) and removes what Odoo no longer has there.
+ * (values Odoo changed without bumping write_date) and removes what Odoo no longer has there;
+ * `upgrade` does the same over the whole model once Odoo's major version changed (its upgrade
+ * scripts rewrite values without bumping write_date).
  */
 export type Reread =
   | { reason: 'backfill'; fields: string[]; after: number }
-  | { reason: 'verify'; period: string; after: number };
+  | { reason: 'verify'; period: string; after: number }
+  | { reason: 'upgrade'; from: number; to: number; after: number };
 
 /** Queues a re-read unless the same one is already queued. */
 export async function queueReread(
@@ -27,6 +30,24 @@ export async function queueReread(
     where model = ${model}
       and not exists (select 1 from jsonb_array_elements(rereads) r
                        where r - 'after' = ${sql.json(item as never)}::jsonb - 'after')`;
+}
+
+/**
+ * Queues the whole-model re-read after an upgrade from `from` to `to`, in place of any pending
+ * upgrade re-read (it restarts from the first id) or backfill (it reads every column anyway).
+ */
+export async function queueUpgradeReread(
+  sql: ModelRun['sql'],
+  model: string,
+  from: number,
+  to: number,
+): Promise<void> {
+  const item: Reread = { reason: 'upgrade', from, to, after: 0 };
+  await sql`update ods.sync_state set rereads = coalesce(
+      (select jsonb_agg(r order by n) from jsonb_array_elements(rereads) with ordinality x(r, n)
+        where r->>'reason' not in ('upgrade', 'backfill')), '[]'::jsonb)
+      || ${sql.json([item] as never)}::jsonb
+    where model = ${model}`;
 }
 
 /** Works through the queued re-reads within the budget; true when none is left. */
@@ -56,7 +77,7 @@ export async function rereadQueued(run: ModelRun): Promise<boolean> {
     run.budget.spend(records.length);
     const finished = records.length < limit;
     const last = finished ? Number.MAX_SAFE_INTEGER : (records[records.length - 1].id as number);
-    if (item.reason === 'verify') {
+    if (item.reason !== 'backfill') {
       // Mirror records of the month that Odoo did not list there: deleted, or moved to another
       // month (then read again and kept).
       const listed = new Set(records.map((r) => r.id as number));
@@ -88,6 +109,8 @@ export async function rereadQueued(run: ModelRun): Promise<boolean> {
     run.report.cursor = `${item.reason}${item.reason === 'verify' ? ` ${item.period}` : ''} id>${finished ? '∞' : last}`;
     if (finished && item.reason === 'backfill') {
       run.log?.(`[${entry.model}] backfilled ${item.fields.join(', ')}`);
+    } else if (finished && item.reason === 'upgrade') {
+      run.log?.(`[${entry.model}] re-read after the upgrade to Odoo ${item.to}`);
     }
   }
 }

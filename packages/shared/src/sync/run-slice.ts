@@ -85,7 +85,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   const locks = new ModelLocks(config.dbUrl);
   const reports: ModelReport[] = [];
   let systemic: unknown = null;
-  let context: OdooCallContext | null = null;
+  let session: Session | null = null;
 
   /** One model's turn: under its lock; a failure is recorded on it and the others go on. */
   const turn = async (entry: CatalogEntry, report: ModelReport, step: SyncMode | 'dependents') => {
@@ -97,11 +97,14 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
       }
       try {
         await noteTurnStart(sql, entry.model, opts.log);
-        if (!context) context = await callContext(opts, budget, limiter, report);
+        if (!session) {
+          session = await openSession(opts, budget, limiter, report);
+          await sql`update ods.runs set odoo_version = ${session.odooVersion} where id = ${runId}`;
+        }
         await runModel(opts, step, entry, {
           budget,
           limiter,
-          context,
+          ...session,
           report,
           runId: Number(runId),
         });
@@ -214,16 +217,33 @@ async function refreshReports(
   }
 }
 
-async function callContext(
+/** What every model's turn in one invocation shares about Odoo. */
+interface Session {
+  context: OdooCallContext;
+  odooVersion: number | null;
+}
+
+async function openSession(
   opts: SliceOptions,
   budget: Budget,
   limiter: RateLimiter,
   report: ModelReport,
-): Promise<OdooCallContext> {
-  const companies = await request({ budget, limiter, report, log: opts.log }, () =>
-    opts.odoo.userCompanyIds(),
-  );
-  return { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies };
+): Promise<Session> {
+  const run = { budget, limiter, report, log: opts.log };
+  // Before any read: an upgraded Odoo may have dropped fields a cached schema still asks for.
+  // A server that will not say (an odd proxy) is still synced, without upgrade detection.
+  let odooVersion: number | null = null;
+  try {
+    odooVersion = await request(run, () => opts.odoo.serverVersion());
+  } catch (e) {
+    if (isSystemic(e)) throw e;
+    opts.log?.(`[odoo] no version: ${describeError(e)}; upgrades go unnoticed in this run`);
+  }
+  const companies = await request(run, () => opts.odoo.userCompanyIds());
+  return {
+    context: { active_test: false, lang: opts.odoo.lang, allowed_company_ids: companies },
+    odooVersion,
+  };
 }
 
 /**
@@ -264,7 +284,7 @@ async function runModel(
   opts: SliceOptions,
   mode: SyncMode | 'dependents',
   entry: CatalogEntry,
-  shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'report' | 'runId'>,
+  shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'odooVersion' | 'report' | 'runId'>,
 ): Promise<void> {
   const { sql } = opts;
   if (opts.full && mode === 'sync') {

@@ -1,28 +1,31 @@
-import type { Sql } from 'postgres';
 import { OdooFaultError } from '../odoo/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
 import { type Column, describeRejected, planColumns } from './columns.ts';
 import { type ModelRun, request } from './engine-context.ts';
 import { UnknownModelError } from './errors.ts';
-import { ensureMirrorTable } from './mirror-table.ts';
 import type { ModelState } from './model-state.ts';
-import { queueReread } from './reread-step.ts';
+import { queueReread, queueUpgradeReread } from './reread-step.ts';
+import { evolveMirror, mergeChanges, type SchemaChange } from './schema-evolution.ts';
 
 /**
- * The model's columns: from the cached fields_get while it is fresh and the catalog entry has
- * not changed, else from a new fields_get, with the mirror table created or altered to match.
+ * The model's columns: from the cached fields_get while it is fresh, the catalog entry has not
+ * changed and Odoo's version is the same, else from a new fields_get, with the mirror table
+ * brought to match (schema-evolution.ts: an Odoo upgrade never fails the model).
  */
 export async function ensureSchema(
   run: Pick<
     ModelRun,
-    'sql' | 'odoo' | 'config' | 'budget' | 'limiter' | 'report' | 'log' | 'context'
+    'sql' | 'odoo' | 'config' | 'budget' | 'limiter' | 'report' | 'log' | 'context' | 'odooVersion'
   >,
   entry: CatalogEntry,
   state: ModelState,
   table: string,
 ): Promise<Column[]> {
   const ttlMs = run.config.schemaTtlMinutes * 60_000;
+  const upgraded =
+    state.odooVersion !== null && run.odooVersion !== null && state.odooVersion !== run.odooVersion;
   const fresh =
+    !upgraded &&
     state.columns !== null &&
     state.schemaCheckedAt !== null &&
     state.schemaCheckedAt >= entry.updatedAt &&
@@ -50,33 +53,74 @@ export async function ensureSchema(
     });
   }
   const plan = planColumns(fields, entry.fields, entry.model);
-  const { columns } = plan;
   if (plan.missing.length)
     run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${plan.missing.join(', ')}`);
   // Fields that cannot be columns are skipped, and listed with the missing ones, with why.
   const missing = [...plan.missing, ...plan.rejected.map(describeRejected)];
   if (plan.rejected.length)
     run.log?.(`[${entry.model}] fields skipped: ${plan.rejected.map(describeRejected).join(', ')}`);
-  await ensureMirrorTable(run.sql, entry.model, table, columns);
-  // A field that appears after rows were copied (a catalog edit, an Odoo upgrade) gets its
-  // values by a backfill of that column alone, not as each row happens to change.
-  const before = new Set((state.columns ?? []).map((c) => c.name));
-  const added = columns.filter((c) => !before.has(c.name)).map((c) => c.name);
+  const evolution = await evolveMirror(
+    run.sql,
+    entry.model,
+    table,
+    plan.columns,
+    state.columns,
+    state.droppedColumns,
+    entry.fields,
+    run.odooVersion,
+  );
+  const { columns } = evolution;
+  for (const c of evolution.changes) run.log?.(`[${entry.model}] ${describeChange(c)}`);
   const copied = state.phase === 'incremental' || state.snapshotCursor > 0;
-  if (state.columns !== null && added.length && copied) {
-    run.log?.(`[${entry.model}] new field(s) ${added.join(', ')}: backfilling`);
-    await queueReread(run.sql, entry.model, { reason: 'backfill', fields: added, after: 0 });
+  if (upgraded && copied) {
+    // Odoo's upgrade scripts rewrite values by SQL without bumping write_date (18 maps payment
+    // states, moves account.company_id to company_ids): every record is read again, once.
+    run.log?.(`[${entry.model}] Odoo ${state.odooVersion} → ${run.odooVersion}: re-reading it all`);
+    await queueUpgradeReread(run.sql, entry.model, state.odooVersion!, run.odooVersion!);
+  } else if (state.columns !== null && copied) {
+    // A field that appears after rows were copied (a catalog edit, a module installed) or
+    // whose column was retyped gets its values by a backfill of that column alone, not as each
+    // row happens to change.
+    const before = new Set(state.columns.map((c) => c.name));
+    const added = columns.filter((c) => !before.has(c.name)).map((c) => c.name);
+    const fields = [...new Set([...added, ...evolution.reread])].sort();
+    if (fields.length) {
+      run.log?.(`[${entry.model}] new or retyped field(s) ${fields.join(', ')}: backfilling`);
+      await queueReread(run.sql, entry.model, { reason: 'backfill', fields, after: 0 });
+    }
   }
-  await saveSchema(run.sql, entry.model, columns, missing);
+  const changes = mergeChanges(state.schemaChanges, evolution.changes);
+  await run.sql`update ods.sync_state
+    set columns = ${run.sql.json(columns as never)}, missing_fields = ${missing},
+        dropped_columns = ${evolution.dropped}, schema_changes = ${run.sql.json(changes as never)},
+        odoo_version = coalesce(${run.odooVersion}::int, odoo_version),
+        schema_checked_at = now(), updated_at = now()
+    where model = ${entry.model}`;
   state.columns = columns;
   state.missingFields = missing;
+  state.droppedColumns = evolution.dropped;
+  state.schemaChanges = changes;
+  state.odooVersion = run.odooVersion ?? state.odooVersion;
   state.schemaCheckedAt = new Date();
   return columns;
 }
 
-async function saveSchema(sql: Sql, model: string, columns: Column[], missing: string[]) {
-  await sql`update ods.sync_state
-    set columns = ${sql.json(columns as never)}, missing_fields = ${missing},
-        schema_checked_at = now(), updated_at = now()
-    where model = ${model}`;
+/** How a schema change is logged. */
+export function describeChange(c: SchemaChange): string {
+  switch (c.change) {
+    case 'added':
+      return `new field ${c.field} (${c.to})`;
+    case 'restored':
+      return `field ${c.field} is back (${c.to})`;
+    case 'dropped':
+      return `Odoo dropped ${c.field}: its column stays, NULL in rows written from now on`;
+    case 'retyped':
+      return `${c.field} is ${c.to} now (was ${c.from}): ${
+        c.how === 'in-place'
+          ? 'column converted'
+          : c.how === 'renamed'
+            ? `old values kept in ${c.keptAs}, the field is read again`
+            : `column kept as it is, not synced until a migration adapts ${c.views?.join(', ')} (${c.reason})`
+      }`;
+  }
 }
