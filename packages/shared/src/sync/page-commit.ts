@@ -2,6 +2,7 @@ import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
 import { watchedFields } from './catalog.ts';
 import { tableName } from './columns.ts';
+import { writeCompanyValues } from './company-fields.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
@@ -39,7 +40,7 @@ export async function commitPage(
 /** Writes a page and queues what its changes make other models re-read, in `tx`. */
 export async function writePageWithDependents(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns'>,
+  run: Pick<ModelRun, 'table' | 'columns' | 'companyColumns' | 'entry' | 'report'>,
   page: EncodedPage,
   dependents: readonly Dependent[],
 ): Promise<WriteResult> {
@@ -47,6 +48,8 @@ export async function writePageWithDependents(
     changedIds: dependents.length > 0,
     watch: watchedFields(dependents),
   });
+  const companyRows = await writeCompanyValues(tx, run, page);
+  if (companyRows) run.report.companyRows = (run.report.companyRows ?? 0) + companyRows;
   await queueDependents(tx, dependents, {
     rows: page.rows ?? [],
     changedIds: written.changedIds,
@@ -61,7 +64,7 @@ export async function writePageWithDependents(
  */
 export async function writePageAndDeletions(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns' | 'entry' | 'runId'>,
+  run: Pick<ModelRun, 'table' | 'columns' | 'companyColumns' | 'entry' | 'report' | 'runId'>,
   page: EncodedPage,
   gone: readonly number[],
 ): Promise<{ written: WriteResult; deleted: number }> {

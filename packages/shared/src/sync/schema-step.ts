@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { OdooFaultError } from '../odoo/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
 import { type Column, describeRejected, planColumns } from './columns.ts';
+import { applyCompanyColumns } from './companion-table.ts';
 import { type ModelRun, request } from './engine-context.ts';
 import { UnknownModelError } from './errors.ts';
 import { ensureMirrorTable } from './mirror-table.ts';
@@ -49,7 +50,7 @@ export async function ensureSchema(
       model: entry.model,
     });
   }
-  const plan = planColumns(fields, entry.fields, entry.model);
+  const plan = planColumns(fields, entry.fields, entry.model, entry.companyFields);
   const { columns } = plan;
   if (plan.missing.length)
     run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${plan.missing.join(', ')}`);
@@ -58,6 +59,7 @@ export async function ensureSchema(
   if (plan.rejected.length)
     run.log?.(`[${entry.model}] fields skipped: ${plan.rejected.map(describeRejected).join(', ')}`);
   await ensureMirrorTable(run.sql, entry.model, table, columns);
+  await applyCompanyColumns(run, entry, state, table, plan.perCompany);
   // A field that appears after rows were copied (a catalog edit, an Odoo upgrade) gets its
   // values by a backfill of that column alone, not as each row happens to change.
   const before = new Set((state.columns ?? []).map((c) => c.name));
