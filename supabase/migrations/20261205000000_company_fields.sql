@@ -27,9 +27,10 @@ comment on column ods.sync_state.company_columns is
   'The per-company columns of odoo.<table>__company as last read from fields_get';
 
 -- The companion tables of the default catalog, created up front for the reports (the engine
--- creates the others, and adds columns, the same way). A row goes with its record.
+-- creates the others, and adds columns, the same way). The engine deletes a record's rows
+-- with the record (no foreign key: the mirror tables stay truncatable on their own).
 create table odoo.account_account__company (
-  id bigint not null references odoo.account_account (id) on delete cascade,
+  id bigint not null,
   company_id bigint not null,
   code text,
   _synced_at timestamptz not null default now(),
@@ -40,7 +41,7 @@ comment on table odoo.account_account__company is
   'that sees the account';
 
 create table odoo.res_partner__company (
-  id bigint not null references odoo.res_partner (id) on delete cascade,
+  id bigint not null,
   company_id bigint not null,
   property_account_receivable_id bigint,
   property_account_payable_id bigint,

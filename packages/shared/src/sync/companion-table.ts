@@ -12,8 +12,8 @@ import { ident, mirrorTable } from './sql-ident.ts';
 /**
  * Creates odoo.<table>__company, the per-company values of a model's company-dependent fields
  * (one row per record and company that sees it), or adds the columns it lacks. Its rows go
- * with their record (foreign key, on delete cascade): every deletion of a mirror row, by
- * reconciliation, sweep or re-read, removes them.
+ * with their record: every deletion of mirror rows (writePageAndDeletions: reconciliation,
+ * sweep, re-reads) deletes theirs. No foreign key: a mirror table stays truncatable alone.
  */
 export async function ensureCompanionTable(
   sql: Sql,
@@ -30,7 +30,7 @@ export async function ensureCompanionTable(
   }
   await sql.unsafe(
     `create table if not exists ${mirrorTable(name)} (
-       id bigint not null references ${mirrorTable(table)} (id) on delete cascade,
+       id bigint not null,
        company_id bigint not null,
        _synced_at timestamptz not null default now(),
        primary key (id, company_id)

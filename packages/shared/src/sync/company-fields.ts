@@ -17,6 +17,8 @@ import { ident, mirrorTable } from './sql-ident.ts';
 export interface CompanyPage {
   json: string;
   count: number;
+  /** The records they were read for (the page's, or those of it that changed). */
+  ids: number[];
   /** The columns the values are for (a backfill may carry only some). */
   columns: Column[];
 }
@@ -64,7 +66,52 @@ export async function fetchCompanyValues(
     }
   }
   const page = encodePage(model, [...KEY, ...columns], rows);
-  return { json: page.json, count: page.count, columns };
+  return { json: page.json, count: page.count, ids: [...ids], columns };
+}
+
+/**
+ * The ids of fetched records whose per-company values must be read: those the mirror lacks or
+ * holds with other values. Odoo writes a company-dependent value through its record (its
+ * write_date moves), so the unchanged rows an incremental window re-reads cost no request.
+ */
+export async function changedRecordIds(
+  run: Pick<ModelRun, 'sql' | 'table' | 'columns' | 'entry'>,
+  records: readonly Record<string, unknown>[],
+): Promise<number[]> {
+  let page: ReturnType<typeof encodePage>;
+  try {
+    page = encodePage(run.entry.model, run.columns, records);
+  } catch {
+    return []; // the page itself is refused when prepared
+  }
+  if (page.count === 0) return [];
+  const cols = run.columns.filter((c) => c.name !== 'id').map((c) => ident(c.name));
+  const defs = run.columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');
+  const differs = cols.length
+    ? `(${cols.map((n) => `t.${n}`).join(', ')}) is distinct from (${cols.map((n) => `src.${n}`).join(', ')})`
+    : 'false';
+  const rows = await run.sql.unsafe<{ id: string }[]>(
+    `select src.id from json_to_recordset($1::text::json) as src(${defs})
+       left join ${mirrorTable(run.table)} t on t.id = src.id
+      where t.id is null or ${differs}`,
+    [page.json],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Deletes the per-company rows of records deleted from the mirror, in `tx`. */
+export async function deleteCompanyValues(
+  tx: TransactionSql,
+  table: string,
+  ids: readonly number[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  const companion = `odoo.${ident(companionTable(table))}`;
+  const [{ present }] = await tx<{ present: boolean }[]>`
+    select to_regclass(${companion}) is not null as present`;
+  if (present) {
+    await tx.unsafe(`delete from ${companion} where id = any($1::bigint[])`, [ids as number[]]);
+  }
 }
 
 /** The page with its per-company values read from Odoo (none needed: the page as it is). */
@@ -114,7 +161,7 @@ export async function writeCompanyValues(
          ${changed}
        returning 1)
      select (select count(*) from gone) + (select count(*) from up) as n`,
-    [values.json, page.ids as number[]],
+    [values.json, values.ids],
   );
   return Number(n);
 }

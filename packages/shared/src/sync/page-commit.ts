@@ -2,7 +2,7 @@ import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
 import { watchedFields } from './catalog.ts';
 import { tableName } from './columns.ts';
-import { writeCompanyValues } from './company-fields.ts';
+import { deleteCompanyValues, writeCompanyValues } from './company-fields.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
@@ -70,6 +70,7 @@ export async function writePageAndDeletions(
 ): Promise<{ written: WriteResult; deleted: number }> {
   const { entry } = run;
   const deleted = await deleteRecords(tx, entry.model, run.table, gone, run.runId);
+  await deleteCompanyValues(tx, run.table, gone);
   // E.g. the lines a deleted partial reconcile pointed at have a new residual and matching number.
   await queueDependents(tx, entry.dependents, {
     rows: deleted,

@@ -1,5 +1,5 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
-import { type CompanyPage, fetchCompanyValues } from './company-fields.ts';
+import { type CompanyPage, changedRecordIds, fetchCompanyValues } from './company-fields.ts';
 import type { CopyPage } from './copy-encoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { BudgetSpentError } from './errors.ts';
@@ -76,12 +76,11 @@ export async function fetchPage(
       // Whether the page was full is judged against the limit asked, not the adapted size.
       got.full = count === limit;
       // Read with the page, before its transaction: the commit writes both or neither.
-      got.companies = await fetchCompanyValues(
-        run,
-        got.page
-          ? got.page.ids
-          : (got.records.map((r) => r?.id).filter(Number.isSafeInteger) as number[]),
-      );
+      if (run.companyColumns.length) {
+        // A page by COPY holds new records only.
+        const ids = got.page ? got.page.ids : await changedRecordIds(run, got.records);
+        got.companies = await fetchCompanyValues(run, ids);
+      }
       return got;
     } catch (e) {
       if (!(e instanceof PageTooBig)) throw e;
