@@ -1,6 +1,7 @@
 /**
- * `npm run odoo-sim -- --port 8069 --scale 20000 --seed 1 --odoo-version 17 [--activity]
- *   [--activity-interval-ms 1000] [--db demo] [--login admin] [--api-key admin] [--host 127.0.0.1]`
+ * `npm run odoo-sim -- --port 8069 --scale 20000 --seed 1 --odoo-version 16|17|18|19 [--activity]
+ *   [--activity-interval-ms 1000] [--name-cost-us 25] [--db demo] [--login admin]
+ *   [--api-key admin] [--host 127.0.0.1]`
  *
  * `--port 0` picks a free port. Once the server listens, stdout gets a human-readable block
  * and then exactly one machine-readable line, for a parent process to wait for:
@@ -11,7 +12,14 @@
  * to stderr with a non-zero exit. SIGINT/SIGTERM/SIGHUP close the server and exit 0.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SCALE, type RunningSim, readyLine, startOdooSim } from './index.ts';
+import {
+  DEFAULT_NAME_COST_US,
+  DEFAULT_SCALE,
+  type RunningSim,
+  readyLine,
+  startOdooSim,
+} from './index.ts';
+import { isOdooVersion, ODOO_VERSIONS } from './versions.ts';
 
 function fail(message: string): never {
   console.error(`odoo-sim: ${message}`);
@@ -32,6 +40,7 @@ function parse() {
       scale: { type: 'string', default: String(DEFAULT_SCALE) },
       seed: { type: 'string', default: '1' },
       'odoo-version': { type: 'string', default: '17' },
+      'name-cost-us': { type: 'string', default: String(DEFAULT_NAME_COST_US) },
       activity: { type: 'boolean', default: false },
       'activity-interval-ms': { type: 'string', default: '1000' },
       db: { type: 'string', default: 'demo' },
@@ -49,9 +58,10 @@ try {
 const { values } = parsed;
 
 const version = Number(values['odoo-version']);
-if (version !== 17 && version !== 19) {
-  fail(`--odoo-version must be 17 or 19, got ${values['odoo-version']}`);
+if (!isOdooVersion(version)) {
+  fail(`--odoo-version must be one of ${ODOO_VERSIONS.join(', ')}, got ${values['odoo-version']}`);
 }
+const nameCostUs = int('name-cost-us', values['name-cost-us'], 0);
 const port = int('port', values.port, 0);
 if (port > 65535) fail(`--port must be ≤ 65535, got ${port}`);
 const scale = int('scale', values.scale, 1);
@@ -87,6 +97,7 @@ try {
     scale,
     seed,
     odooVersion: version,
+    nameCostUs,
     db: values.db,
     login: values.login,
     apiKey: values['api-key'],

@@ -1,4 +1,5 @@
 import type { FieldDef } from './catalog.ts';
+import { columnFor } from './company-values.ts';
 import { dateToDays, datetimeToUs } from './dates.ts';
 import { OdooError } from './odoo-error.ts';
 import type { Store } from './store.ts';
@@ -104,9 +105,14 @@ export function leaf(field: string, operator: string, value: unknown): Node {
   return { op: 'leaf', field, operator, value };
 }
 
-export function planScan(store: Store, t: Table, root: Node | null): ScanPlan {
+export function planScan(
+  store: Store,
+  t: Table,
+  root: Node | null,
+  companyId = store.userCompanyId,
+): ScanPlan {
   const plan: ScanPlan = {
-    pred: root ? compile(store, t, root) : null,
+    pred: root ? compile(store, t, root, companyId) : null,
     idLo: Number.NEGATIVE_INFINITY,
     idHi: Number.POSITIVE_INFINITY,
     writeDateMin: Number.NEGATIVE_INFINITY,
@@ -144,24 +150,25 @@ export function planScan(store: Store, t: Table, root: Node | null): ScanPlan {
   return plan;
 }
 
-export function compile(store: Store, t: Table, n: Node): Pred {
+/** `companyId`: env.company, whose value a company-dependent leaf compares. */
+export function compile(store: Store, t: Table, n: Node, companyId = store.userCompanyId): Pred {
   switch (n.op) {
     case '&': {
-      const a = compile(store, t, n.a);
-      const b = compile(store, t, n.b);
+      const a = compile(store, t, n.a, companyId);
+      const b = compile(store, t, n.b, companyId);
       return (p) => a(p) && b(p);
     }
     case '|': {
-      const a = compile(store, t, n.a);
-      const b = compile(store, t, n.b);
+      const a = compile(store, t, n.a, companyId);
+      const b = compile(store, t, n.b, companyId);
       return (p) => a(p) || b(p);
     }
     case '!': {
-      const a = compile(store, t, n.a);
+      const a = compile(store, t, n.a, companyId);
       return (p) => !a(p);
     }
     default:
-      return compileLeaf(store, t, n.field, n.operator, n.value);
+      return compileLeaf(store, t, n.field, n.operator, n.value, companyId);
   }
 }
 
@@ -190,6 +197,7 @@ function compileLeaf(
   field: string | number,
   op: string,
   value: unknown,
+  companyId: number,
 ): Pred {
   if (typeof field === 'number') {
     // TRUE_LEAF (1, '=', 1) / FALSE_LEAF (0, '=', 1)
@@ -213,10 +221,11 @@ function compileLeaf(
     return stringPred((p) => store.displayNameAt(t, p), op, value);
   }
   const colName = storageColumn(f);
-  if (!colName || !f.store) {
+  // Company-dependent fields (and 18+ `code`, read from code_store) search env.company's value.
+  if (!colName || (!f.store && !f.column && !f.companyDependent)) {
     throw invalid(`Non-stored field ${t.def.name}.${field} cannot be searched.`);
   }
-  const col = t.col(colName);
+  const col = columnFor(store, t, colName, companyId);
   switch (col.kind) {
     case 'i32':
       if (f.type === 'many2one' && (typeof value === 'string' || (isLike(op) && value !== false))) {
@@ -281,6 +290,8 @@ function compileLeaf(
       }
       throw invalid(`Invalid operator ${op} for many2many field ${field}`);
     }
+    default:
+      throw invalid(`Field ${t.def.name}.${field} cannot be searched.`);
   }
 }
 

@@ -265,7 +265,6 @@ export function generate(store: Store, opts: GenerateOptions): Books {
   }
 
   // Chart of accounts and journals per company.
-  const v19 = store.version >= 19;
   const chart: [AccountRole | 'deprecated' | 'fixed', string, string, string, boolean][] = [
     ['receivable', '430000', 'Clientes (€)', 'asset_receivable', true],
     ['payable', '400000', 'Proveedores', 'liability_payable', true],
@@ -304,29 +303,41 @@ export function generate(store: Store, opts: GenerateOptions): Books {
     income: 'income',
     expense: 'expense',
   };
+  const traits = store.traits;
+  const codeOf = (code: string, k: number) =>
+    k === 0 ? code : `${code.slice(0, 4)}${String(k).padStart(2, '0')}`;
+  let sharedAccount = 0;
   for (const [i, c] of companyDefs.entries()) {
     const companyId = companyIds[i];
     const accounts = {} as Record<AccountRole, number>;
     for (const [role, code, name, type, reconcile] of chart) {
+      // 18+: the first company's subcontracting account is shared with the second company,
+      // which knows it under its own code (code_store holds one code per company).
+      const shared = traits.sharedAccounts && role === 'expense_direct' && companyIds.length > 1;
+      if (shared && i === 1) {
+        accounts[role] = sharedAccount;
+        continue;
+      }
       const vals: Record<string, unknown> = {
-        code: i === 0 ? code : `${code.slice(0, 4)}${String(i).padStart(2, '0')}`,
         name: i === 0 ? name : `${name} (${c.name.split(',')[0]})`,
         account_type: type,
         internal_group: GROUP[type.split('_')[0]] ?? 'asset',
         reconcile,
         non_trade: false,
       };
-      if (v19) {
-        vals.code_store = vals.code;
-        delete vals.code;
-        vals.company_ids = [companyId];
-        vals.active = role !== 'deprecated';
+      if (traits.sharedAccounts) {
+        const owners = shared ? [companyIds[0], companyIds[1]] : [companyId];
+        vals.company_ids = owners;
+        vals.code_store = Object.fromEntries(owners.map((o, k) => [o, codeOf(code, i + k)]));
       } else {
         vals.company_id = companyId;
-        vals.deprecated = role === 'deprecated';
+        vals.code = codeOf(code, i);
       }
+      if (traits.accountActive) vals.active = role !== 'deprecated';
+      else vals.deprecated = role === 'deprecated';
       const id = setupTx.create('account.account', vals);
       books.registerAccount(id, type, reconcile);
+      if (shared) sharedAccount = id;
       if (role !== 'deprecated' && role !== 'fixed') accounts[role] = id;
     }
     const journal = (
@@ -354,13 +365,17 @@ export function generate(store: Store, opts: GenerateOptions): Books {
       misc: journal('Miscellaneous Operations', 'MISC', 'general', 9, 0),
     };
     journal('Old Bank (closed)', 'BNK9', 'bank', 20, accounts.bank, false);
+    // 18+: a bank journal without outstanding accounts, whose payments have no journal entry.
+    const direct = traits.payments18
+      ? journal('Bank (direct)', 'BNK3', 'bank', 12, accounts.bank)
+      : undefined;
     const cb: CompanyBooks = {
       id: companyId,
       currencyId: c.currency,
       name: c.name,
       taxRate: c.tax,
       accounts,
-      journals,
+      journals: direct ? { ...journals, direct } : journals,
       foreign: c.foreign,
     };
     books.companies.push(cb);
@@ -444,6 +459,11 @@ export function generate(store: Store, opts: GenerateOptions): Books {
       if (residual <= 0) continue;
       const amount =
         task.fraction >= 1 ? residual : Math.max(1, Math.round(residual * task.fraction));
+      // 18+: some full payments go through the journal without outstanding account.
+      if (task.fraction >= 1 && traits.payments18 && rnd.chance(0.12)) {
+        books.payWithoutMove(tx, task.moveId, day, amount);
+        continue;
+      }
       books.pay(tx, task.moveId, day, amount, task.termPositions);
       if (task.fraction < 1 && rnd.chance(0.6)) {
         scheduleAt(schedule, day + rnd.int(10, 60), { ...task, fraction: 1 });

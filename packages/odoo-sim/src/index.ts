@@ -4,13 +4,24 @@ import { DEFAULT_SCALE, generate } from './generator.ts';
 import { OdooHttpServer } from './odoo-http-server.ts';
 import { SimControl } from './sim-control.ts';
 import { ADMIN_UID, Store } from './store.ts';
+import { isOdooVersion, type OdooVersion } from './versions.ts';
 
 export { type AgedRow, agedBalance, agingBucket } from './aged-balance.ts';
 export { DEFAULT_CATALOG } from './catalog.ts';
 export type { Fault, FaultKind } from './faults.ts';
 export type { RequestCounts } from './odoo-http-server.ts';
 export { SimControl, type SimOp, SimTransaction } from './sim-control.ts';
+export { ODOO_VERSIONS, type OdooVersion, traits } from './versions.ts';
 export { DEFAULT_SCALE };
+
+/**
+ * CPU time one display name costs Odoo (`nameCostUs`). A many2one's `[id, name]` makes Odoo
+ * run the target's `_compute_display_name` in Python once per distinct record of the request:
+ * a handful of ORM cache reads, a prefetch query amortized over the batch, string formatting.
+ * Profiles of `search_read` on journal items put that in the tens of microseconds per record
+ * on a production server; 25 µs is the low end, so the saving of `load=''` is not overstated.
+ */
+export const DEFAULT_NAME_COST_US = 25;
 
 export interface SimOptions {
   /** 0 = random free port. */
@@ -19,7 +30,9 @@ export interface SimOptions {
   /** Target number of journal items (account.move.line); default DEFAULT_SCALE (20,000). */
   scale?: number;
   seed?: number;
-  odooVersion?: 17 | 19;
+  odooVersion?: OdooVersion;
+  /** CPU µs per display name computed (0 disables); default DEFAULT_NAME_COST_US. */
+  nameCostUs?: number;
   db?: string;
   login?: string;
   apiKey?: string;
@@ -32,8 +45,14 @@ export interface RunningSim {
   login: string;
   apiKey: string;
   uid: number;
-  odooVersion: number;
+  /** The version served now (an in-place `upgrade` changes it). */
+  readonly odooVersion: OdooVersion;
   control: SimControl;
+  /**
+   * Upgrades the running database in place, one version at a time, as Odoo's upgrade
+   * scripts do: catalog switched, data migrated by SQL (write_date untouched, ids kept).
+   */
+  upgrade(to: OdooVersion): void;
   /** ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY for a client of this simulator. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -68,16 +87,16 @@ export function parseReadyLine(line: string): SimEndpoint | undefined {
 /** Builds the data, starts the HTTP server and (optionally) the activity timer. */
 export async function startOdooSim(opts: SimOptions = {}): Promise<RunningSim> {
   const version = opts.odooVersion ?? 17;
-  if (version !== 17 && version !== 19)
-    throw new Error(`startOdooSim: unsupported odooVersion ${version}`);
+  if (!isOdooVersion(version)) throw new Error(`startOdooSim: unsupported odooVersion ${version}`);
   const db = opts.db ?? 'demo';
   const login = opts.login ?? 'admin';
   const apiKey = opts.apiKey ?? 'admin';
   const seed = opts.seed ?? 1;
   const store = new Store(version);
+  store.nameCostUs = opts.nameCostUs ?? DEFAULT_NAME_COST_US;
   const books: Books = generate(store, { scale: opts.scale ?? DEFAULT_SCALE, seed });
   let control!: SimControl;
-  const server = new OdooHttpServer(store, { db, login, apiKey, version }, (action, body, url) =>
+  const server = new OdooHttpServer(store, { db, login, apiKey }, (action, body, url) =>
     control.handle(action, body, url),
   );
   control = new SimControl(store, books, server);
@@ -96,8 +115,11 @@ export async function startOdooSim(opts: SimOptions = {}): Promise<RunningSim> {
     login,
     apiKey,
     uid: ADMIN_UID,
-    odooVersion: version,
+    get odooVersion() {
+      return store.version;
+    },
     control,
+    upgrade: (to) => control.upgrade(to),
     close: async () => {
       activity.stop();
       await server.close();

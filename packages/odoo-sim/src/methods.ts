@@ -272,7 +272,7 @@ function describe(store: Store, f: FieldDef): Record<string, OdooValue> {
     store: f.store,
     readonly: f.readonly ?? false,
     required: f.required ?? false,
-    searchable: f.store || f.compute === 'display_name',
+    searchable: f.store || f.compute === 'display_name' || !!f.column || !!f.companyDependent,
     sortable: f.store && f.type !== 'one2many' && f.type !== 'many2many',
     groupable: f.store && f.type !== 'one2many' && f.type !== 'text',
     company_dependent: f.companyDependent ?? false,
@@ -291,7 +291,7 @@ function describe(store: Store, f: FieldDef): Record<string, OdooValue> {
   if (f.selection) d.selection = f.selection.map((s) => [...s]);
   if (f.type === 'monetary') d.currency_field = f.currencyField ?? 'currency_id';
   if (['float', 'monetary', 'integer'].includes(f.type) && f.name !== 'id') {
-    d[store.version >= 19 ? 'aggregator' : 'group_operator'] = 'sum';
+    d[store.traits.aggregator ? 'aggregator' : 'group_operator'] = 'sum';
   }
   return d;
 }

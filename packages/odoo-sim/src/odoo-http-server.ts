@@ -9,11 +9,11 @@ import type { OdooValue } from './values.ts';
 import { parseXmlRpcCall } from './xmlrpc-request.ts';
 import { encodeXmlRpcFaultResponse, encodeXmlRpcResult } from './xmlrpc-response.ts';
 
+/** The version is the store's (an in-place upgrade changes it). */
 export interface ServerConfig {
   db: string;
   login: string;
   apiKey: string;
-  version: 17 | 19;
 }
 
 export interface RequestCounts {
@@ -22,6 +22,8 @@ export interface RequestCounts {
   /** `model.method` (or `common.version` etc.) → count. */
   byMethod: Record<string, number>;
   faultsInjected: number;
+  /** Display names computed (the cost `load=''` saves), since the last reset. */
+  namesComputed: number;
 }
 
 /** Handles `/sim/...` control requests (wired by the sim, exempt from faults). */
@@ -169,13 +171,17 @@ export class OdooHttpServer {
       run = (authOk) =>
         path === '/jsonrpc'
           ? this.jsonrpc(parsed, authOk)
-          : jsonRpcReply(parsed.ok ? parsed.value?.id : null, this.versionInfo(), this.cfg.version);
-    } else if (path.startsWith('/json/2') && this.cfg.version >= 19 && path !== '/json/2/') {
+          : jsonRpcReply(
+              parsed.ok ? parsed.value?.id : null,
+              this.versionInfo(),
+              this.store.version,
+            );
+    } else if (path.startsWith('/json/2') && this.store.traits.json2 && path !== '/json/2/') {
       transport = 'json2';
       const m = /^\/json\/2\/([^/]+)\/([^/]+)$/.exec(path);
       info = { transport, model: m?.[1], method: m?.[2] };
       run = (authOk) => this.json2(req, m, body, authOk);
-    } else if ((path === '/web/version' || path === '/json/version') && this.cfg.version >= 19) {
+    } else if ((path === '/web/version' || path === '/json/version') && this.store.traits.json2) {
       transport = 'web';
       info = { transport, method: 'version' };
       run = () => ({
@@ -183,7 +189,7 @@ export class OdooHttpServer {
         contentType: JSON_CT,
         body: encodeJson({
           version_info: this.versionInfoList(),
-          version: `${this.cfg.version}.0`,
+          version: `${this.store.version}.0`,
         }),
       });
     } else {
@@ -294,7 +300,7 @@ export class OdooHttpServer {
     }
     if (service === 'db') {
       if (method === 'list') return [this.cfg.db];
-      if (method === 'server_version') return `${this.cfg.version}.0`;
+      if (method === 'server_version') return `${this.store.version}.0`;
       throw new OdooError('KeyError', `'${method}'`);
     }
     if (service !== 'object') throw new OdooError('ValueError', `No such service ${service}`);
@@ -348,7 +354,7 @@ export class OdooHttpServer {
     try {
       const p = parsed.value?.params ?? {};
       const result = this.dispatch(String(p.service), String(p.method), p.args ?? [], authOk);
-      return jsonRpcReply(id, result, this.cfg.version);
+      return jsonRpcReply(id, result, this.store.version);
     } catch (err) {
       return this.errorReply('jsonrpc', asOdooError(err), '/jsonrpc', undefined, id);
     }
@@ -413,7 +419,7 @@ export class OdooHttpServer {
     if (transport === 'jsonrpc') {
       const isNotFound = err.kind === 'NotFound';
       const error = {
-        code: isNotFound ? 404 : this.cfg.version >= 19 ? 0 : 200,
+        code: isNotFound ? 404 : this.store.traits.json2 ? 0 : 200,
         message: isNotFound ? '404: Not Found' : 'Odoo Server Error',
         data: err.serialize() as unknown as OdooValue,
       };
@@ -438,11 +444,11 @@ export class OdooHttpServer {
   }
 
   private versionInfoList(): OdooValue {
-    return [this.cfg.version, 0, 0, 'final', 0, ''];
+    return [this.store.version, 0, 0, 'final', 0, ''];
   }
 
   versionInfo(): OdooValue {
-    const v = `${this.cfg.version}.0`;
+    const v = `${this.store.version}.0`;
     return {
       server_version: v,
       server_version_info: this.versionInfoList(),
@@ -453,7 +459,7 @@ export class OdooHttpServer {
 }
 
 function emptyCounts(): RequestCounts {
-  return { total: 0, byTransport: {}, byMethod: {}, faultsInjected: 0 };
+  return { total: 0, byTransport: {}, byMethod: {}, faultsInjected: 0, namesComputed: 0 };
 }
 
 function targetOf(

@@ -1,4 +1,5 @@
 import type { ModelDef } from './catalog.ts';
+import { columnFor } from './company-values.ts';
 import { andNodes, domainMentions, leaf, parseDomain, planScan } from './domain.ts';
 import { OdooError } from './odoo-error.ts';
 import type { Store } from './store.ts';
@@ -111,7 +112,7 @@ export function search(
   o: SearchOptions,
 ): number[] {
   const root = effectiveDomain(t, domain, env);
-  const plan = planScan(store, t, root);
+  const plan = planScan(store, t, root, env.companyId);
   const rule = companyRule(t, env);
   const offset = Math.max(0, Number(o.offset ?? 0) | 0);
   const rawLimit = o.limit as unknown;
@@ -149,7 +150,7 @@ export function search(
       if (accept(p)) out.push(p);
     }
   }
-  if (!byIdOnly) out.sort(comparator(t, keys));
+  if (!byIdOnly) out.sort(comparator(store, t, keys, env.companyId));
   if (offset === 0 && out.length <= limit) return out;
   return out.slice(offset, offset + limit);
 }
@@ -164,14 +165,19 @@ export function count(
   return search(store, t, domain, env, { order: 'id', limit: limit ?? null }).length;
 }
 
-function comparator(t: Table, keys: OrderKey[]): (a: number, b: number) => number {
+function comparator(
+  store: Store,
+  t: Table,
+  keys: OrderKey[],
+  companyId: number,
+): (a: number, b: number) => number {
   const cmps = keys.map((k) => {
     const dir = k.desc ? -1 : 1;
     if (k.field === 'id') {
       const ids = t.ids;
       return (a: number, b: number) => (ids[a] - ids[b]) * dir;
     }
-    const c = t.col(storageColumn(t.def.byName.get(k.field)!)!);
+    const c = columnFor(store, t, storageColumn(t.def.byName.get(k.field)!)!, companyId);
     const d = c.data as ArrayLike<unknown>;
     const isNull = (v: unknown) =>
       v === false ||

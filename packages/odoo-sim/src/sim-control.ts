@@ -3,7 +3,11 @@ import type { Books } from './books.ts';
 import { datetimeToUs, usToDatetimeFull } from './dates.ts';
 import type { Fault } from './faults.ts';
 import type { OdooHttpServer, RequestCounts } from './odoo-http-server.ts';
+import { makeEnv, search } from './query.ts';
+import { readPage } from './reader.ts';
 import type { Store, Tx } from './store.ts';
+import { upgradeStore } from './upgrade.ts';
+import { isOdooVersion, type OdooVersion } from './versions.ts';
 
 /** One operation of a control-API transaction. */
 export type SimOp =
@@ -114,6 +118,7 @@ export interface ActivityHandle {
 export class SimControl {
   private txs = new Map<number, SimTransaction>();
   private nextTx = 1;
+  private namesBase = 0;
   activity!: ActivityHandle;
 
   constructor(
@@ -194,7 +199,9 @@ export class SimControl {
     matchingNumber: string;
   } {
     const fullId = this.store.transaction((tx) => this.books.forceFullReconcile(tx, lineIds));
-    return { fullReconcileId: fullId, matchingNumber: String(fullId) };
+    const lt = this.store.table('account.move.line');
+    const matching = lt.col('matching_number').data as (string | false)[];
+    return { fullReconcileId: fullId, matchingNumber: String(matching[lt.pos(lineIds[0])]) };
   }
 
   /** Registers a payment on an invoice (amount in the invoice currency; default: all). */
@@ -279,16 +286,74 @@ export class SimControl {
     else set.delete(field);
   }
 
+  /**
+   * Every live row, every stored column; a company-dependent column is an object
+   * `{"<company id>": value}` of the companies with a value of their own (the jsonb).
+   */
   truth(model: string): Record<string, unknown>[] {
     return this.store.truth(model);
   }
 
+  /**
+   * Writes company-dependent fields (or any field) as a user of `companyId` would: that
+   * company's value changes, write_date bumps as for `write()`.
+   */
+  setCompanyValue(
+    model: string,
+    ids: number | number[],
+    companyId: number,
+    values: Record<string, unknown>,
+  ): void {
+    if (!this.store.userCompanyIds.includes(companyId)) {
+      throw new Error(`setCompanyValue: unknown company ${companyId}`);
+    }
+    this.store.transaction((tx) => {
+      tx.companyId = companyId;
+      tx.write(model, idList(ids), values);
+    });
+  }
+
+  /**
+   * What `search_read` answers under `allowed_company_ids=[companyId]` (records visible in
+   * that company, archived ones too, many2one as ids): for company-dependent fields, each
+   * company's truth. Default fields: the model's company-dependent ones (+ 18's `code`).
+   */
+  readAs(model: string, companyId: number, fields?: string[]): Record<string, unknown>[] {
+    const t = this.store.table(model);
+    const names =
+      fields ??
+      t.def.fields
+        .filter((f) => f.companyDependent || (f.column && f.column !== f.name))
+        .map((f) => f.name);
+    const env = makeEnv(this.store, { allowed_company_ids: [companyId], active_test: false });
+    const positions = search(this.store, t, [], env, { order: 'id' });
+    return readPage(this.store, t, positions, names, env, '').toPlain();
+  }
+
+  /** In-place upgrade (see upgrade.ts): catalog and data switch, write_date and ids stay. */
+  upgrade(to: OdooVersion): { from: number; to: number } {
+    if (!isOdooVersion(to)) throw new Error(`upgrade: unsupported version ${String(to)}`);
+    const from = this.store.version;
+    upgradeStore(this.store, this.books, to);
+    return { from, to };
+  }
+
   requestCounts(): RequestCounts {
-    return { ...this.server.counts, faultsInjected: this.server.faults.injected };
+    return {
+      ...this.server.counts,
+      faultsInjected: this.server.faults.injected,
+      namesComputed: this.store.namesComputed - this.namesBase,
+    };
   }
 
   resetCounters(): void {
     this.server.resetCounts();
+    this.namesBase = this.store.namesComputed;
+  }
+
+  /** CPU µs one display name costs (0 disables); see DEFAULT_NAME_COST_US. */
+  setNameCost(us: number): void {
+    this.store.nameCostUs = Math.max(0, us);
   }
 
   /** Injects a fault; `down` closes the listener (connection refused) until cleared/expired. */
@@ -392,6 +457,16 @@ export class SimControl {
         return this.burst(b.n ?? 10, b);
       case 'truth':
         return this.truth(b.model ?? url.searchParams.get('model'));
+      case 'set-company-value':
+        this.setCompanyValue(b.model, b.ids, b.companyId, b.values);
+        return { ok: true };
+      case 'read-as':
+        return this.readAs(b.model, b.companyId, b.fields);
+      case 'upgrade':
+        return this.upgrade(b.to);
+      case 'name-cost':
+        this.setNameCost(Number(b.us));
+        return { us: this.store.nameCostUs };
       case 'request-counts':
         return this.requestCounts();
       case 'reset-counters':

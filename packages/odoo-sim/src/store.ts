@@ -1,8 +1,10 @@
 import { buildCatalog, type FieldDef, type ModelDef } from './catalog.ts';
+import { companyValueAt, setCompanyValue } from './company-values.ts';
 import { dateToDays, datetimeToUs, daysToDate, usToDatetimeFull } from './dates.ts';
 import { OdooError } from './odoo-error.ts';
 import { SimClock } from './sim-clock.ts';
-import { type Column, NO_DATE, storageColumn, Table } from './table.ts';
+import { type Column, type CompanyValues, NO_DATE, storageColumn, Table } from './table.ts';
+import { type OdooVersion, traits, type VersionTraits } from './versions.ts';
 
 export const ADMIN_UID = 2;
 
@@ -12,14 +14,11 @@ export const ADMIN_UID = 2;
  * exactly like `cr.now()` in Odoo.
  */
 export class Store {
-  readonly catalog: Map<string, ModelDef>;
+  catalog: Map<string, ModelDef>;
   readonly tables = new Map<string, Table>();
   readonly clock = new SimClock();
   private readonly seq = new Map<string, number>();
-  private readonly inverseCache = new Map<
-    string,
-    { version: number; map: Map<number, number[]> }
-  >();
+  readonly inverseCache = new Map<string, { version: number; map: Map<number, number[]> }>();
   /** The API user's companies (filled by the generator). */
   userCompanyIds: number[] = [];
   userCompanyId = 0;
@@ -36,7 +35,17 @@ export class Store {
    */
   unlinkHandler: ((tx: Tx, model: string, ids: number[], opts: UnlinkOptions) => void) | undefined;
 
-  constructor(readonly version: 17 | 19) {
+  /** Display names computed (each costs `nameCostUs` of CPU, like Odoo's name compute). */
+  namesComputed = 0;
+  nameCostUs = 0;
+
+  /** Changes only through an upgrade (upgrade.ts), which migrates the tables with it. */
+  version: OdooVersion;
+  traits: VersionTraits;
+
+  constructor(version: OdooVersion) {
+    this.version = version;
+    this.traits = traits(version);
     this.catalog = buildCatalog(version);
     for (const def of this.catalog.values()) this.tables.set(def.name, new Table(def));
   }
@@ -65,14 +74,15 @@ export class Store {
     return r;
   }
 
-  displayName(model: string, id: number): string {
+  displayName(model: string, id: number, companyId = this.userCompanyId): string {
     const t = this.table(model);
     const p = t.find(id);
     if (p < 0) return `${model},${id}`;
-    return this.displayNameAt(t, p);
+    return this.displayNameAt(t, p, companyId);
   }
 
-  displayNameAt(t: Table, pos: number): string {
+  /** `display_name` of a row as env.company `companyId` sees it (18+ account codes). */
+  displayNameAt(t: Table, pos: number, companyId = this.userCompanyId): string {
     const name = t.def.name;
     const str = (c: string) => {
       const v = (t.col(c).data as (string | false)[])[pos];
@@ -81,8 +91,13 @@ export class Store {
     switch (name) {
       case 'res.partner':
         return str('complete_name') || str('name');
-      case 'account.account':
-        return `${str('code')} ${str('name')}`;
+      case 'account.account': {
+        const col = t.col(this.traits.sharedAccounts ? 'code_store' : 'code');
+        const code = this.traits.sharedAccounts
+          ? (companyValueAt(this, t, col, pos, companyId) as string | false)
+          : str('code');
+        return code ? `${code} ${str('name')}` : str('name');
+      }
       case 'account.move': {
         const state = str('state');
         const moveName = str('name');
@@ -152,8 +167,18 @@ const DRAFT_LABEL: Record<string, string> = {
 };
 
 function rawToTruth(c: Column, p: number): unknown {
-  const v = c.data[p];
-  switch (c.kind) {
+  if (c.kind !== 'company') return rawValueToTruth(c.kind, c.data[p]);
+  // Like the jsonb column: only the companies that have a value of their own.
+  const map = (c.data as (CompanyValues | undefined)[])[p];
+  const out: Record<string, unknown> = {};
+  for (const [company, v] of [...(map ?? [])].sort(([a], [b]) => a - b)) {
+    out[String(company)] = rawValueToTruth(c.valueKind, v);
+  }
+  return out;
+}
+
+function rawValueToTruth(kind: Column['kind'], v: unknown): unknown {
+  switch (kind) {
     case 'i32':
       return v;
     case 'f64':
@@ -168,11 +193,13 @@ function rawToTruth(c: Column, p: number): unknown {
       return v ?? false;
     case 'ids':
       return v ? [...(v as number[])].sort((a, b) => a - b) : [];
+    case 'company':
+      return v;
   }
 }
 
 /** Odoo-style input value (as create/write receive it) → raw storage value. */
-export function toRaw(f: FieldDef, c: Column, v: unknown): unknown {
+export function toRaw(f: FieldDef, c: Pick<Column, 'kind'>, v: unknown): unknown {
   switch (c.kind) {
     case 'i32':
       if (v === false || v === null || v === undefined) return 0;
@@ -201,6 +228,8 @@ export function toRaw(f: FieldDef, c: Column, v: unknown): unknown {
       return String(v);
     case 'ids':
       return x2manyIds(v);
+    case 'company':
+      throw new Error(`toRaw: ${f.name} is company-dependent (Tx.assign handles it)`);
   }
 }
 
@@ -236,6 +265,9 @@ export interface UnlinkOptions {
  * write_date (µs precision), including long transactions that commit minutes later.
  */
 export class Tx {
+  /** env.company for company-dependent writes (default: the record's first company). */
+  companyId: number | undefined;
+
   constructor(
     readonly store: Store,
     readonly now: number,
@@ -312,14 +344,37 @@ export class Tx {
   }
 
   private assign(t: Table, pos: number, values: Record<string, unknown>): void {
+    const perCompany: [FieldDef, Column, unknown][] = [];
     for (const [k, v] of Object.entries(values)) {
       const f = t.def.byName.get(k)!;
-      const colName = storageColumn(f)!;
-      const c = t.col(colName);
-      (c.data as unknown[])[pos] = toRaw(f, c, v);
+      const c = t.col(storageColumn(f)!);
+      if (c.kind === 'company') perCompany.push([f, c, v]);
+      else (c.data as unknown[])[pos] = toRaw(f, c, v);
+    }
+    // After the others: a create's company_ids/company_id says whose value a plain one is.
+    for (const [f, c, v] of perCompany) {
+      const kind = { kind: c.valueKind };
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        // {company id: value}: every company's value at once (the generator, upgrades, tests).
+        (c.data as unknown[])[pos] = undefined;
+        for (const [company, x] of Object.entries(v)) {
+          setCompanyValue(this.store, t, c, pos, Number(company), toRaw(f, kind, x));
+        }
+      } else {
+        const company = this.companyId ?? firstCompany(t, pos) ?? this.store.userCompanyId;
+        setCompanyValue(this.store, t, c, pos, company, toRaw(f, kind, v));
+      }
     }
     t.version++;
   }
+}
+
+/** The record's own company (company_id, or the first of company_ids), if it has one. */
+function firstCompany(t: Table, pos: number): number | undefined {
+  const one = t.cols.get('company_id');
+  if (one && one.kind === 'i32') return (one.data as Int32Array)[pos] || undefined;
+  const many = t.cols.get('company_ids');
+  return (many?.data as (number[] | undefined)[] | undefined)?.[pos]?.[0];
 }
 
 const MAGIC = new Set(['id', 'create_date', 'write_date', 'create_uid', 'write_uid']);

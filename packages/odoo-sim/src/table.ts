@@ -7,11 +7,16 @@ import type { FieldDef, FieldType, ModelDef } from './catalog.ts';
  *
  * Raw encodings: integer/many2one → Int32 (0 = empty); float/monetary → Float64;
  * boolean → Uint8; date → Int32 days since 1970 (NO_DATE = empty); datetime → Float64 µs
- * since 1970 (NaN = empty); char/text/selection → string | false; many2many → number[].
+ * since 1970 (NaN = empty); char/text/selection → string | false; many2many → number[];
+ * company-dependent → a CompanyValues map (missing company = the field's fallback), like
+ * Odoo 18's jsonb column keyed by company id (or ir.property rows before 18).
  */
 export const NO_DATE = -2147483648;
 
-export type ColumnKind = 'i32' | 'f64' | 'u8' | 'date' | 'datetime' | 'str' | 'ids';
+export type ColumnKind = 'i32' | 'f64' | 'u8' | 'date' | 'datetime' | 'str' | 'ids' | 'company';
+
+/** A company-dependent value: raw value (of the field's own kind) per company id. */
+export type CompanyValues = Map<number, unknown>;
 
 export function columnKind(type: FieldType): ColumnKind | undefined {
   switch (type) {
@@ -43,7 +48,8 @@ type ColData =
   | Float64Array
   | Uint8Array
   | (string | false)[]
-  | (number[] | undefined)[];
+  | (number[] | undefined)[]
+  | (CompanyValues | undefined)[];
 
 export class Column {
   data: ColData;
@@ -51,6 +57,8 @@ export class Column {
     readonly name: string,
     readonly kind: ColumnKind,
     cap: number,
+    /** 'company' columns: the kind of each company's value. */
+    readonly valueKind: ColumnKind = kind,
   ) {
     this.data = Column.alloc(kind, cap);
   }
@@ -105,7 +113,8 @@ export class Column {
         (d as (string | false)[])[pos] = false;
         break;
       case 'ids':
-        (d as (number[] | undefined)[])[pos] = undefined;
+      case 'company':
+        (d as unknown[])[pos] = undefined;
         break;
       default:
         (d as Int32Array)[pos] = 0;
@@ -140,10 +149,15 @@ export class Table {
     for (const f of def.fields) {
       const colName = storageColumn(f);
       if (!colName || seen.has(colName) || colName === 'id') continue;
-      const kind = columnKind(f.type);
+      // An aliased field (18+ `code` → `code_store`) takes the kind of the field it reads.
+      const owner = def.byName.get(colName) ?? f;
+      const kind = columnKind(owner.type);
       if (!kind) continue;
       seen.add(colName);
-      this.cols.set(colName, new Column(colName, kind, cap));
+      const col = owner.companyDependent
+        ? new Column(colName, 'company', cap, kind)
+        : new Column(colName, kind, cap);
+      this.cols.set(colName, col);
     }
   }
 
@@ -247,6 +261,7 @@ export class Table {
 
 export function storageColumn(f: FieldDef): string | undefined {
   if (f.column) return f.column;
+  if (f.companyDependent) return f.name;
   if (!f.store || f.compute) return undefined;
   return f.name;
 }
