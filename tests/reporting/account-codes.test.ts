@@ -6,7 +6,7 @@ import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 // row's company, and a company's code changed in Odoo reaches them after one sync.
 type Row = Record<string, any>;
 
-describe.each([{ odooVersion: 19 as const }])(
+describe.each([{ odooVersion: 18 as const }, { odooVersion: 19 as const }])(
   'account codes on Odoo $odooVersion',
   ({ odooVersion }) => {
     let h: SyncHarness;
