@@ -46,174 +46,195 @@ function checkBooks(sim: RunningSim): void {
       (termResidual.get(l.move_id) ?? 0) + Math.abs(cents(l.amount_residual_currency)),
     );
   }
+  // 18+: a payment without journal entry, in process, shows its invoice in_payment.
+  const pending = new Set(
+    truthOf(sim, 'account.payment')
+      .filter((p) => !p.move_id && p.state === 'in_process')
+      .map((p) => p.id),
+  );
   for (const m of moves.values()) {
     if (m.move_type === 'entry' || m.state !== 'posted') continue;
     expect(cents(m.amount_residual), `residual of move ${m.id}`).toBe(termResidual.get(m.id) ?? 0);
     const open = cents(m.amount_residual);
+    const inPayment =
+      open !== 0 && (m.matched_payment_ids ?? []).some((id: number) => pending.has(id));
     expect(m.payment_state).toBe(
-      open === 0 ? 'paid' : open < cents(m.amount_total) ? 'partial' : 'not_paid',
+      open === 0
+        ? 'paid'
+        : inPayment
+          ? 'in_payment'
+          : open < cents(m.amount_total)
+            ? 'partial'
+            : 'not_paid',
     );
   }
 }
 
-describe('odoo-sim deletes like Odoo (cascade, unreconcile, posted entries refused)', () => {
-  let sim: RunningSim;
-  beforeAll(async () => {
-    sim = await startOdooSim({ scale: 3000, seed: 9 });
-    // A frozen clock: every write of one control call carries the same, known write_date.
-    sim.control.setClock(sim.control.now(), { frozen: true });
-  });
-  afterAll(() => sim.close());
-
-  const linesOf = (moveId: number) =>
-    truthOf(sim, 'account.move.line').filter((l) => l.move_id === moveId);
-
-  it('unlinks a draft move with its lines over JSON-RPC', async () => {
-    const [draft] = await call(
-      sim,
-      'account.move',
-      'search_read',
-      [
-        [
-          ['state', '=', 'draft'],
-          ['move_type', '!=', 'entry'],
-        ],
-      ],
-      { fields: ['line_ids'], limit: 1 },
-    );
-    expect(draft.line_ids.length).toBeGreaterThan(0);
-    expect(await call(sim, 'account.move', 'unlink', [[draft.id]])).toBe(true);
-    expect(await call(sim, 'account.move', 'read', [[draft.id], ['name']])).toEqual([]);
-    expect(await call(sim, 'account.move.line', 'search', [[['move_id', '=', draft.id]]])).toEqual(
-      [],
-    );
-    expect(await call(sim, 'account.move.line', 'read', [draft.line_ids, ['name']])).toEqual([]);
-    expect(linesOf(draft.id)).toEqual([]);
-    checkBooks(sim);
-  });
-
-  it('refuses to delete posted entries through the ORM and, by default, the control API', async () => {
-    const [posted] = await call(sim, 'account.move', 'search', [[['state', '=', 'posted']]], {
-      limit: 1,
+describe.each([16, 17, 18, 19] as const)(
+  'odoo-sim deletes like Odoo %i (cascade, unreconcile, posted entries refused)',
+  (v) => {
+    let sim: RunningSim;
+    beforeAll(async () => {
+      sim = await startOdooSim({ scale: 3000, seed: 9, odooVersion: v });
+      // A frozen clock: every write of one control call carries the same, known write_date.
+      sim.control.setClock(sim.control.now(), { frozen: true });
     });
-    const body = await jsonrpc(sim, 'account.move', 'unlink', [[posted]]);
-    expect(body.error.data.name).toBe('odoo.exceptions.UserError');
-    expect(body.error.data.message).toBe('You cannot delete an item linked to a posted entry.');
-    const [line] = linesOf(posted);
-    const lineBody = await jsonrpc(sim, 'account.move.line', 'unlink', [[line.id]]);
-    expect(lineBody.error.data.name).toBe('odoo.exceptions.UserError');
-    expect(() => sim.control.delete('account.move', posted)).toThrow(/posted entry/);
-    await expect(control(sim, 'delete', { model: 'account.move', ids: [posted] })).rejects.toThrow(
-      /422.*posted entry/,
-    );
-    expect(linesOf(posted).length).toBeGreaterThan(0);
-  });
+    afterAll(() => sim.close());
 
-  it('force-deleting a paid invoice unreconciles its payment first', async () => {
-    const moves = truthOf(sim, 'account.move');
-    const lines = truthOf(sim, 'account.move.line');
-    const partials = truthOf(sim, 'account.partial.reconcile');
-    // A paid invoice whose payment counterpart line is matched with this invoice only.
-    const inv = moves.find((m) => {
-      if (m.move_type !== 'out_invoice' || m.payment_state !== 'paid') return false;
-      const mine = new Set(lines.filter((l) => l.move_id === m.id).map((l) => l.id));
-      const ps = partials.filter((p) => mine.has(p.debit_move_id));
-      return ps.length === 1;
-    })!;
-    expect(inv).toBeDefined();
-    const invLineIds = new Set(linesOf(inv.id).map((l) => l.id));
-    const [partial] = partials.filter((p) => invLineIds.has(p.debit_move_id));
-    const counterId = partial.credit_move_id as number;
-    const before = byId(lines).get(counterId)!;
-    expect(before.reconciled).toBe(true);
-    expect(before.full_reconcile_id).toBeTruthy();
-    const fullId = before.full_reconcile_id;
-    const payMove = moves.find((m) => m.id === before.move_id)!;
-    const payment = truthOf(sim, 'account.payment').find((p) => p.id === payMove.payment_id)!;
-    expect(payment.is_reconciled).toBe(true);
+    const link = v >= 18 ? 'origin_payment_id' : 'payment_id';
+    const linesOf = (moveId: number) =>
+      truthOf(sim, 'account.move.line').filter((l) => l.move_id === moveId);
 
-    sim.control.advanceClock(5);
-    const stamp = sim.control.now();
-    await control(sim, 'delete', { model: 'account.move', ids: [inv.id], force: true });
+    it('unlinks a draft move with its lines over JSON-RPC', async () => {
+      const [draft] = await call(
+        sim,
+        'account.move',
+        'search_read',
+        [
+          [
+            ['state', '=', 'draft'],
+            ['move_type', '!=', 'entry'],
+          ],
+        ],
+        { fields: ['line_ids'], limit: 1 },
+      );
+      expect(draft.line_ids.length).toBeGreaterThan(0);
+      expect(await call(sim, 'account.move', 'unlink', [[draft.id]])).toBe(true);
+      expect(await call(sim, 'account.move', 'read', [[draft.id], ['name']])).toEqual([]);
+      expect(
+        await call(sim, 'account.move.line', 'search', [[['move_id', '=', draft.id]]]),
+      ).toEqual([]);
+      expect(await call(sim, 'account.move.line', 'read', [draft.line_ids, ['name']])).toEqual([]);
+      expect(linesOf(draft.id)).toEqual([]);
+      checkBooks(sim);
+    });
 
-    expect(truthOf(sim, 'account.move').some((m) => m.id === inv.id)).toBe(false);
-    expect(linesOf(inv.id)).toEqual([]);
-    expect(truthOf(sim, 'account.partial.reconcile').some((p) => p.id === partial.id)).toBe(false);
-    expect(truthOf(sim, 'account.full.reconcile').some((f) => f.id === fullId)).toBe(false);
-    const after = byId(truthOf(sim, 'account.move.line')).get(counterId)!;
-    expect(cents(after.amount_residual)).toBe(cents(after.balance));
-    expect(after.reconciled).toBe(false);
-    expect(after.full_reconcile_id).toBeFalsy();
-    expect(after.matching_number).toBe(false);
-    expect(after.write_date).toBe(stamp);
-    const payAfter = truthOf(sim, 'account.payment').find((p) => p.id === payment.id)!;
-    expect(payAfter.is_reconciled).toBe(false);
-    expect(payAfter.write_date).toBe(stamp);
-    // What a sync sees: the counterpart line changed since the watermark.
-    const changed = await call(sim, 'account.move.line', 'search', [
-      [['write_date', '>=', stamp.slice(0, 19)]],
-    ]);
-    expect(changed).toContain(counterId);
-    checkBooks(sim);
-  });
+    it('refuses to delete posted entries through the ORM and, by default, the control API', async () => {
+      const [posted] = await call(sim, 'account.move', 'search', [[['state', '=', 'posted']]], {
+        limit: 1,
+      });
+      const body = await jsonrpc(sim, 'account.move', 'unlink', [[posted]]);
+      expect(body.error.data.name).toBe('odoo.exceptions.UserError');
+      expect(body.error.data.message).toBe('You cannot delete an item linked to a posted entry.');
+      const [line] = linesOf(posted);
+      const lineBody = await jsonrpc(sim, 'account.move.line', 'unlink', [[line.id]]);
+      expect(lineBody.error.data.name).toBe('odoo.exceptions.UserError');
+      expect(() => sim.control.delete('account.move', posted)).toThrow(/posted entry/);
+      await expect(
+        control(sim, 'delete', { model: 'account.move', ids: [posted] }),
+      ).rejects.toThrow(/422.*posted entry/);
+      expect(linesOf(posted).length).toBeGreaterThan(0);
+    });
 
-  it('deleting a payment (force) reopens the invoice it paid', async () => {
-    const moves = truthOf(sim, 'account.move');
-    const inv = moves.find(
-      (m) => m.move_type === 'in_invoice' && m.state === 'posted' && m.payment_state === 'paid',
-    )!;
-    const invTerms = linesOf(inv.id).filter((l) => l.display_type === 'payment_term');
-    const termIds = new Set(invTerms.map((l) => l.id));
-    const payLineIds = truthOf(sim, 'account.partial.reconcile')
-      .filter((p) => termIds.has(p.credit_move_id))
-      .map((p) => p.debit_move_id);
-    const lines = byId(truthOf(sim, 'account.move.line'));
-    const payMoveIds = [...new Set(payLineIds.map((id) => lines.get(id)!.move_id))];
-    const payIds = moves.filter((m) => payMoveIds.includes(m.id)).map((m) => m.payment_id);
-    expect(payIds.every(Boolean)).toBe(true);
+    it('force-deleting a paid invoice unreconciles its payment first', async () => {
+      const moves = truthOf(sim, 'account.move');
+      const lines = truthOf(sim, 'account.move.line');
+      const partials = truthOf(sim, 'account.partial.reconcile');
+      // A paid invoice whose payment counterpart line is matched with this invoice only.
+      const inv = moves.find((m) => {
+        if (m.move_type !== 'out_invoice' || m.payment_state !== 'paid') return false;
+        const mine = new Set(lines.filter((l) => l.move_id === m.id).map((l) => l.id));
+        const ps = partials.filter((p) => mine.has(p.debit_move_id));
+        return ps.length === 1;
+      })!;
+      expect(inv).toBeDefined();
+      const invLineIds = new Set(linesOf(inv.id).map((l) => l.id));
+      const [partial] = partials.filter((p) => invLineIds.has(p.debit_move_id));
+      const counterId = partial.credit_move_id as number;
+      const before = byId(lines).get(counterId)!;
+      expect(before.reconciled).toBe(true);
+      expect(before.full_reconcile_id).toBeTruthy();
+      const fullId = before.full_reconcile_id;
+      const payMove = moves.find((m) => m.id === before.move_id)!;
+      const payment = truthOf(sim, 'account.payment').find((p) => p.id === payMove[link])!;
+      expect(payment.is_reconciled).toBe(true);
 
-    sim.control.advanceClock(5);
-    const stamp = sim.control.now();
-    sim.control.delete('account.payment', payIds, { force: true });
-    const payments = truthOf(sim, 'account.payment');
-    expect(payments.some((p) => payIds.includes(p.id))).toBe(false);
-    const left = truthOf(sim, 'account.move');
-    expect(left.some((m) => payMoveIds.includes(m.id))).toBe(false);
-    const m = left.find((x) => x.id === inv.id)!;
-    expect(m.payment_state).toBe('not_paid');
-    expect(cents(m.amount_residual)).toBe(cents(m.amount_total));
-    expect(m.write_date).toBe(stamp);
-    for (const l of linesOf(inv.id).filter((x) => x.display_type === 'payment_term')) {
-      expect(cents(l.amount_residual)).toBe(cents(l.balance));
-      expect(l.write_date).toBe(stamp);
-      expect(l.matching_number).toBe(false);
-    }
-    checkBooks(sim);
-  });
+      sim.control.advanceClock(5);
+      const stamp = sim.control.now();
+      await control(sim, 'delete', { model: 'account.move', ids: [inv.id], force: true });
 
-  it('unlinking a partial reconcile (ORM) splits the match and drops the full reconcile', async () => {
-    const lines = truthOf(sim, 'account.move.line');
-    const withFull = lines.find((l) => l.full_reconcile_id && l.display_type === 'payment_term')!;
-    const fullId = withFull.full_reconcile_id;
-    const partials = truthOf(sim, 'account.partial.reconcile').filter(
-      (p) => p.full_reconcile_id === fullId,
-    );
-    expect(partials.length).toBeGreaterThan(0);
-    expect(await call(sim, 'account.partial.reconcile', 'unlink', [[partials[0].id]])).toBe(true);
-    expect(truthOf(sim, 'account.full.reconcile').some((f) => f.id === fullId)).toBe(false);
-    expect(truthOf(sim, 'account.move.line').some((l) => l.full_reconcile_id === fullId)).toBe(
-      false,
-    );
-    checkBooks(sim);
-  });
+      expect(truthOf(sim, 'account.move').some((m) => m.id === inv.id)).toBe(false);
+      expect(linesOf(inv.id)).toEqual([]);
+      expect(truthOf(sim, 'account.partial.reconcile').some((p) => p.id === partial.id)).toBe(
+        false,
+      );
+      expect(truthOf(sim, 'account.full.reconcile').some((f) => f.id === fullId)).toBe(false);
+      const after = byId(truthOf(sim, 'account.move.line')).get(counterId)!;
+      expect(cents(after.amount_residual)).toBe(cents(after.balance));
+      expect(after.reconciled).toBe(false);
+      expect(after.full_reconcile_id).toBeFalsy();
+      expect(after.matching_number).toBe(false);
+      expect(after.write_date).toBe(stamp);
+      const payAfter = truthOf(sim, 'account.payment').find((p) => p.id === payment.id)!;
+      expect(payAfter.is_reconciled).toBe(false);
+      expect(payAfter.write_date).toBe(stamp);
+      // What a sync sees: the counterpart line changed since the watermark.
+      const changed = await call(sim, 'account.move.line', 'search', [
+        [['write_date', '>=', stamp.slice(0, 19)]],
+      ]);
+      expect(changed).toContain(counterId);
+      checkBooks(sim);
+    });
 
-  it('keeps the books consistent through activity, which deletes drafts the same way', () => {
-    const before = sim.control.stats()['account.move'];
-    sim.control.activity.step(400);
-    expect(sim.control.stats()['account.move']).not.toBe(before);
-    checkBooks(sim);
-  });
-});
+    it('deleting a payment (force) reopens the invoice it paid', async () => {
+      const moves = truthOf(sim, 'account.move');
+      const inv = moves.find(
+        (m) => m.move_type === 'in_invoice' && m.state === 'posted' && m.payment_state === 'paid',
+      )!;
+      const invTerms = linesOf(inv.id).filter((l) => l.display_type === 'payment_term');
+      const termIds = new Set(invTerms.map((l) => l.id));
+      const payLineIds = truthOf(sim, 'account.partial.reconcile')
+        .filter((p) => termIds.has(p.credit_move_id))
+        .map((p) => p.debit_move_id);
+      const lines = byId(truthOf(sim, 'account.move.line'));
+      const payMoveIds = [...new Set(payLineIds.map((id) => lines.get(id)!.move_id))];
+      const link = v >= 18 ? 'origin_payment_id' : 'payment_id';
+      const payIds = moves.filter((m) => payMoveIds.includes(m.id)).map((m) => m[link]);
+      expect(payIds.every(Boolean)).toBe(true);
+
+      sim.control.advanceClock(5);
+      const stamp = sim.control.now();
+      sim.control.delete('account.payment', payIds, { force: true });
+      const payments = truthOf(sim, 'account.payment');
+      expect(payments.some((p) => payIds.includes(p.id))).toBe(false);
+      const left = truthOf(sim, 'account.move');
+      expect(left.some((m) => payMoveIds.includes(m.id))).toBe(false);
+      const m = left.find((x) => x.id === inv.id)!;
+      expect(m.payment_state).toBe('not_paid');
+      expect(cents(m.amount_residual)).toBe(cents(m.amount_total));
+      expect(m.write_date).toBe(stamp);
+      for (const l of linesOf(inv.id).filter((x) => x.display_type === 'payment_term')) {
+        expect(cents(l.amount_residual)).toBe(cents(l.balance));
+        expect(l.write_date).toBe(stamp);
+        expect(l.matching_number).toBe(false);
+      }
+      checkBooks(sim);
+    });
+
+    it('unlinking a partial reconcile (ORM) splits the match and drops the full reconcile', async () => {
+      const lines = truthOf(sim, 'account.move.line');
+      const withFull = lines.find((l) => l.full_reconcile_id && l.display_type === 'payment_term')!;
+      const fullId = withFull.full_reconcile_id;
+      const partials = truthOf(sim, 'account.partial.reconcile').filter(
+        (p) => p.full_reconcile_id === fullId,
+      );
+      expect(partials.length).toBeGreaterThan(0);
+      expect(await call(sim, 'account.partial.reconcile', 'unlink', [[partials[0].id]])).toBe(true);
+      expect(truthOf(sim, 'account.full.reconcile').some((f) => f.id === fullId)).toBe(false);
+      expect(truthOf(sim, 'account.move.line').some((l) => l.full_reconcile_id === fullId)).toBe(
+        false,
+      );
+      checkBooks(sim);
+    });
+
+    it('keeps the books consistent through activity, which deletes drafts the same way', () => {
+      const before = sim.control.stats()['account.move'];
+      sim.control.activity.step(400);
+      expect(sim.control.stats()['account.move']).not.toBe(before);
+      checkBooks(sim);
+    });
+  },
+);
 
 describe('odoo-sim grouped sums are exact decimals, like SUM over numeric', () => {
   let sim: RunningSim;

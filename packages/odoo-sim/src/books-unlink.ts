@@ -115,6 +115,13 @@ export function unlinkMoves(b: Books, tx: Tx, ids: number[], opts: UnlinkOptions
       return p >= 0 && gone.has(pMove[p]);
     }),
   );
+  if (b.store.traits.payments18) {
+    // The account_move__account_payment rows of deleted invoices go (SQL cascade).
+    const inv = pt.col('invoice_ids').data as (number[] | undefined)[];
+    for (let p = 0; p < pt.n; p++) {
+      if (inv[p]?.some((id) => gone.has(id))) inv[p] = inv[p]!.filter((id) => !gone.has(id));
+    }
+  }
   tx.removeRaw('account.move', moves);
 }
 

@@ -2,7 +2,7 @@ import type { Books } from './books.ts';
 import { buildCatalog } from './catalog.ts';
 import { setCompanyValue } from './company-values.ts';
 import type { Store } from './store.ts';
-import { Table } from './table.ts';
+import { Column, Table } from './table.ts';
 import { type OdooVersion, traits } from './versions.ts';
 
 /**
@@ -42,8 +42,13 @@ function step(store: Store, books: Books, next: OdooVersion): void {
     const renamed = RENAMED[next]?.[def.name] ?? {};
     for (const [name, col] of t.cols) {
       const prev = before.cols.get(renamed[name] ?? name);
-      if (prev && prev.kind === col.kind && prev.valueKind === col.valueKind) {
-        t.cols.set(name, prev);
+      if (!prev || prev.kind !== col.kind || prev.valueKind !== col.valueKind) continue;
+      if (prev.name === name) t.cols.set(name, prev);
+      else {
+        // ALTER TABLE … RENAME COLUMN: the same data under the new name.
+        const renamedCol = new Column(name, prev.kind, 0, prev.valueKind);
+        renamedCol.data = prev.data;
+        t.cols.set(name, renamedCol);
       }
     }
     t.version = before.version + 1;
