@@ -139,7 +139,7 @@ export async function writeCompanyValues(
       { model: run.entry.model },
     );
   }
-  if (page.count === 0) return 0;
+  if (values.ids.length === 0) return 0;
   const table = mirrorTable(companionTable(run.table));
   const cols = values.columns.map((c) => ident(c.name));
   const defs = [...KEY, ...values.columns].map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ');
