@@ -4,10 +4,12 @@ import type { Column } from './columns.ts';
 import { companionTable } from './company-fields.ts';
 import type { ModelRun } from './engine-context.ts';
 import { SyncError } from './errors.ts';
-import { ColumnTypeChangedError } from './mirror-table.ts';
 import type { ModelState } from './model-state.ts';
 import { queueReread } from './reread-step.ts';
 import { ident, mirrorTable } from './sql-ident.ts';
+
+/** Raised when Odoo changed a per-company field's type; the column must be migrated by a person. */
+export class CompanyColumnTypeChangedError extends SyncError {}
 
 /**
  * Creates odoo.<table>__company, the per-company values of a model's company-dependent fields
@@ -48,7 +50,7 @@ export async function ensureCompanionTable(
     const have = types.get(c.name);
     if (have === undefined) adds.push(`add column ${ident(c.name)} ${c.sqlType}`);
     else if (have !== c.sqlType) {
-      throw new ColumnTypeChangedError(
+      throw new CompanyColumnTypeChangedError(
         `${model}.${c.name} (per company) is ${c.odooType} in Odoo now (${c.sqlType}) but odoo.${name}.${c.name} is ${have}; ` +
           'migrate or drop the column, then run again',
         { model },
