@@ -85,6 +85,18 @@ describe.each([
     expect(n).toBe(0);
   });
 
+  it('repairs per-company values that drifted in the content sweep', async () => {
+    const [a, b] = await h.sql`select id, company_id from odoo.res_partner__company
+      order by id, company_id limit 2`;
+    await h.sql`update odoo.res_partner__company set property_account_receivable_id = null
+      where id = ${a.id} and company_id = ${a.company_id}`;
+    await h.sql`delete from odoo.res_partner__company
+      where id = ${b.id} and company_id = ${b.company_id}`;
+    const [sweep] = await h.syncToEnd({ mode: 'reconcile', models: ['res.partner'], extraEnv });
+    expect(sweep.models[0].swept).toBe(2);
+    expect(await companion(h, 'res_partner', PROPS)).toEqual(perCompany('res.partner', PROPS));
+  });
+
   it('follows a record a company stops seeing, and one deleted in Odoo', async () => {
     const id = h.sim.control.create('res.partner', { name: 'Per-company probe', is_company: true });
     await h.syncToEnd({ extraEnv });

@@ -99,6 +99,20 @@ export async function changedRecordIds(
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * The content sweep's part (DESIGN §4 rule 11): the per-company values of `ids` read again and
+ * repaired where they differ. Odoo can change them without a new write_date on the record (a
+ * company's default property before 18 lives in ir.property); returns the rows repaired.
+ */
+export async function sweepCompanyValues(run: ModelRun, ids: number[]): Promise<number> {
+  if (run.companyColumns.length === 0 || ids.length === 0) return 0;
+  const companies = await fetchCompanyValues(run, ids);
+  const page: PageFacts = { count: ids.length, ids, maxWriteDate: null, rows: null, companies };
+  const n = await run.sql.begin((tx) => writeCompanyValues(tx, run, page));
+  if (n) run.report.companyRows = (run.report.companyRows ?? 0) + n;
+  return n;
+}
+
 /** Deletes the per-company rows of records deleted from the mirror, in `tx`. */
 export async function deleteCompanyValues(
   tx: TransactionSql,
