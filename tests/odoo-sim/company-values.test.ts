@@ -17,6 +17,23 @@ describe.each([16, 17, 18, 19] as const)('company-dependent values on Odoo %i', 
   });
   afterAll(() => sim.close());
 
+  /** The account the first two companies share (18+). */
+  const sharedAccount = async (fields: string[]) =>
+    (
+      await call(
+        sim,
+        'account.account',
+        'search_read',
+        [
+          [
+            ['company_ids', 'in', [c2]],
+            ['company_ids', 'in', [c1]],
+          ],
+        ],
+        { fields, ...inCompany(c1) },
+      )
+    )[0];
+
   it('describes property fields as company-dependent, stored only from 18', async () => {
     const fields = await call(sim, 'res.partner', 'fields_get', [], {
       attributes: ['store', 'company_dependent'],
@@ -41,18 +58,7 @@ describe.each([16, 17, 18, 19] as const)('company-dependent values on Odoo %i', 
   it.runIf(shared)(
     'reads a shared account’s code per company, the default company without context',
     async () => {
-      const [account] = await call(
-        sim,
-        'account.account',
-        'search_read',
-        [
-          [
-            ['company_ids', 'in', [c2]],
-            ['company_ids', 'in', [c1]],
-          ],
-        ],
-        { fields: ['company_ids', 'code'], ...inCompany(c1) },
-      );
+      const account = await sharedAccount(['company_ids', 'code']);
       expect(account.company_ids).toEqual([c1, c2]);
       const codeIn = async (kw: Record<string, unknown>) =>
         (
@@ -109,6 +115,39 @@ describe.each([16, 17, 18, 19] as const)('company-dependent values on Odoo %i', 
       );
       expect(placeholder.code).toBe(false);
       expect(placeholder.placeholder_code).toMatch(/^\d{6} \(AGV Finanzas España/);
+    },
+  );
+
+  it.runIf(shared)(
+    'writes code for env.company through the ORM and groups by code_store',
+    async () => {
+      const account = await sharedAccount(['code']);
+      const before = sim.control.truth('account.account').find((a) => a.id === account.id)!;
+      sim.control.advanceClock(5);
+      expect(
+        await call(
+          sim,
+          'account.account',
+          'write',
+          [[account.id], { code: '607999' }],
+          inCompany(c2),
+        ),
+      ).toBe(true);
+      const after = sim.control.truth('account.account').find((a) => a.id === account.id)!;
+      expect(after.code_store).toEqual({ [c1]: '607000', [c2]: '607999' });
+      expect((after.write_date as string) > (before.write_date as string)).toBe(true);
+      const groups = await call(
+        sim,
+        'account.account',
+        'read_group',
+        [[], ['code_store'], ['code_store']],
+        {
+          ...inCompany(c2),
+          lazy: false,
+        },
+      );
+      expect(groups.map((g: any) => g.code_store)).toContain('607999');
+      expect(groups.map((g: any) => g.code_store)).not.toContain('607000');
     },
   );
 

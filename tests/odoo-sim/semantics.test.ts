@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSim, startOdooSim } from '../../packages/odoo-sim/src/index.ts';
 import { call, jsonrpc } from './rpc-helpers.ts';
 
-describe('odoo-sim ORM semantics', () => {
+describe.each([16, 17, 18, 19] as const)('odoo-sim ORM semantics on Odoo %i', (odooVersion) => {
   let sim: RunningSim;
   beforeAll(async () => {
-    sim = await startOdooSim({ scale: 2000, seed: 5 });
+    sim = await startOdooSim({ scale: 2000, seed: 5, odooVersion });
   });
   afterAll(() => sim.close());
 

@@ -1,5 +1,6 @@
 import { hasPendingPayment, pay, payWithoutMove, refreshPayment } from './books-payments.ts';
 import { forceFullReconcile, reconcile, renumber, unreconcile } from './books-reconcile.ts';
+import type { CompanyBooks, EntryLine, InvoiceSpec, LineSpec, MoveSpec } from './books-types.ts';
 import { unlink } from './books-unlink.ts';
 import type { Store, Tx } from './store.ts';
 import { NO_DATE, type Table } from './table.ts';
@@ -13,67 +14,13 @@ type Rest<F> = F extends (b: Books, ...rest: infer R) => unknown ? R : never;
  * bumping write_date) and set full_reconcile_id/matching_number on lines by "raw SQL" (no
  * write_date bump, as in Odoo 17+). Amounts are integer cents internally.
  */
-export interface CompanyBooks {
-  id: number;
-  currencyId: number;
-  name: string;
-  taxRate: number;
-  accounts: Record<AccountRole, number>;
-  journals: Record<'sale' | 'purchase' | 'bank' | 'cash' | 'misc', number> & {
-    /** 18+: a bank journal without outstanding accounts (payments without journal entry). */
-    direct?: number;
-  };
-  /** Foreign currencies usable for invoices, with the rate (foreign units per company unit). */
-  foreign: { currencyId: number; rate: number }[];
-}
-
-export type AccountRole =
-  | 'receivable'
-  | 'payable'
-  | 'income'
-  | 'income_other'
-  | 'expense'
-  | 'expense_direct'
-  | 'tax_out'
-  | 'tax_in'
-  | 'bank'
-  | 'cash'
-  | 'outstanding_in'
-  | 'outstanding_out'
-  | 'equity'
-  | 'liability_current'
-  | 'asset_current';
-
-export interface ProductLine {
-  name: string;
-  accountId: number;
-  quantity: number;
-  priceCents: number;
-}
-
-export interface InvoiceSpec {
-  company: CompanyBooks;
-  moveType: 'out_invoice' | 'out_refund' | 'in_invoice' | 'in_refund';
-  partnerId: number;
-  date: number;
-  currencyId: number;
-  rate: number;
-  lines: ProductLine[];
-  state: 'draft' | 'posted' | 'cancel';
-  /** Fractions of the total per installment, with days after the invoice date. */
-  terms: { fraction: number; days: number }[];
-  ref?: string | false;
-  origin?: string | false;
-  reversedEntryId?: number;
-}
-
-export interface EntryLine {
-  accountId: number;
-  partnerId?: number;
-  name: string;
-  balanceCents: number;
-}
-
+export type {
+  AccountRole,
+  CompanyBooks,
+  EntryLine,
+  InvoiceSpec,
+  ProductLine,
+} from './books-types.ts';
 export const cents = (x: number) => Math.round(x * 100);
 export const SIGN: Record<string, number> = {
   out_invoice: 1,
@@ -464,39 +411,4 @@ export class Books {
   unlink(...a: Rest<typeof unlink>): ReturnType<typeof unlink> {
     return unlink(this, ...a);
   }
-}
-
-interface LineSpec {
-  moveId: number;
-  accountId: number;
-  partnerId: number;
-  name: string;
-  displayType: string;
-  quantity: number;
-  priceUnit: number;
-  balance: number;
-  amountCurrency: number;
-  maturity: number;
-}
-
-interface MoveSpec {
-  id?: number;
-  name: string;
-  moveType: string;
-  state: string;
-  company: CompanyBooks;
-  journalId: number;
-  partnerId: number;
-  currencyId: number;
-  date: number;
-  invoiceDate: number;
-  dueDate: number;
-  ref: string | false;
-  origin: string | false;
-  amountUntaxed: number;
-  amountTax: number;
-  amountTotal: number;
-  untaxedSigned: number;
-  totalSigned: number;
-  reversedEntryId: number;
 }

@@ -1,5 +1,15 @@
-import { type AccountRole, Books, type CompanyBooks, type ProductLine } from './books.ts';
+import { Books, type CompanyBooks, type ProductLine } from './books.ts';
 import { dateToDays, datetimeToUs } from './dates.ts';
+import { seedCharts } from './generator-chart.ts';
+import {
+  COMPANY_WORDS,
+  EXPENSES,
+  FIRST,
+  LAST,
+  PRODUCTS,
+  SPECIAL,
+  SUFFIX,
+} from './generator-names.ts';
 import { Prng } from './prng.ts';
 import type { Store, Tx } from './store.ts';
 
@@ -17,89 +27,6 @@ export interface GenerateOptions {
 export const DEFAULT_SCALE = 20_000;
 const BOOK_START = dateToDays('2024-11-01');
 const BOOK_END = dateToDays('2026-10-31');
-
-const FIRST = [
-  'José',
-  'María',
-  'Zoë',
-  'François',
-  'Jürgen',
-  'Ana',
-  'Łukasz',
-  'Søren',
-  'Chloé',
-  'Nuño',
-  'Ayşe',
-  'Björn',
-  'Inês',
-  'Renée',
-  'Ñusta',
-  'Ólafur',
-];
-const LAST = [
-  'Núñez',
-  'García',
-  'Müller',
-  'Ødegaard',
-  'Pérez',
-  'Dvořák',
-  'Łęcki',
-  "O'Brien",
-  'Cortés',
-  'Ibáñez',
-  'Schäfer',
-  'Muñoz',
-  'Fernández',
-  'Sánchez',
-];
-const COMPANY_WORDS = [
-  'Acme',
-  'Deco Addict',
-  'Azure Interior',
-  'Ñandú',
-  'Café Olé',
-  'Gemini',
-  'Wood Corner',
-  'Lumière',
-  'Ready Mat',
-  'Jackson',
-  'Bodegas Añejas',
-  'Zürich Trust',
-  'Ōkami',
-  'Smith & Sons',
-  'Tres Hermanos',
-  'Papelería Ibérica',
-];
-const SUFFIX = ['S.L.', 'S.A.', 'GmbH', 'Ltd', 'S.A. de C.V.', 'SAS', 'Inc.', 'Lda.', 'B.V.'];
-const SPECIAL = [
-  'Tom & Jerry <Holdings> "Quoted" \'Single\'',
-  'Pizzería 🍕 Napoli',
-  'Ünïcödé & Co <b>bold</b>',
-  'Emoji 🚀 Rockets & <Stars>',
-  'Line\tTab Co',
-];
-const PRODUCTS = [
-  'Consultoría',
-  'Licencia anual',
-  'Soporte técnico',
-  'Formación',
-  'Hardware',
-  'Café & té',
-  'Mantenimiento',
-  'Desarrollo a medida',
-  'Hosting 🌐',
-  'Transporte',
-];
-const EXPENSES = [
-  'Alquiler oficina',
-  'Suministros',
-  'Material de oficina',
-  'Viajes',
-  'Publicidad',
-  'Seguros',
-  'Telefonía',
-  'Asesoría',
-];
 
 interface Pending {
   moveId: number;
@@ -264,122 +191,7 @@ export function generate(store: Store, opts: GenerateOptions): Books {
     }
   }
 
-  // Chart of accounts and journals per company.
-  const chart: [AccountRole | 'deprecated' | 'fixed', string, string, string, boolean][] = [
-    ['receivable', '430000', 'Clientes (€)', 'asset_receivable', true],
-    ['payable', '400000', 'Proveedores', 'liability_payable', true],
-    ['bank', '572000', 'Bancos', 'asset_cash', false],
-    ['cash', '570000', 'Caja', 'asset_cash', false],
-    ['outstanding_in', '572998', 'Cobros pendientes', 'asset_current', true],
-    ['outstanding_out', '572999', 'Pagos pendientes', 'asset_current', true],
-    ['income', '700000', 'Ventas de mercaderías', 'income', false],
-    ['income_other', '759000', 'Ingresos por servicios diversos', 'income_other', false],
-    ['expense', '600000', 'Compras de mercaderías', 'expense', false],
-    [
-      'expense_direct',
-      '607000',
-      'Trabajos realizados por otras empresas',
-      'expense_direct_cost',
-      false,
-    ],
-    ['tax_out', '477000', 'Hacienda Pública, IVA repercutido', 'liability_current', false],
-    ['tax_in', '472000', 'Hacienda Pública, IVA soportado', 'asset_current', false],
-    ['equity', '100000', 'Capital social', 'equity', false],
-    [
-      'liability_current',
-      '410000',
-      'Acreedores por prestaciones de servicios',
-      'liability_current',
-      false,
-    ],
-    ['asset_current', '440000', 'Deudores varios', 'asset_current', true],
-    ['fixed', '217000', 'Equipos para procesos de información', 'asset_fixed', false],
-    ['deprecated', '629999', 'Otros servicios (obsoleta)', 'expense', false],
-  ];
-  const GROUP: Record<string, string> = {
-    asset: 'asset',
-    liability: 'liability',
-    equity: 'equity',
-    income: 'income',
-    expense: 'expense',
-  };
-  const traits = store.traits;
-  const codeOf = (code: string, k: number) =>
-    k === 0 ? code : `${code.slice(0, 4)}${String(k).padStart(2, '0')}`;
-  let sharedAccount = 0;
-  for (const [i, c] of companyDefs.entries()) {
-    const companyId = companyIds[i];
-    const accounts = {} as Record<AccountRole, number>;
-    for (const [role, code, name, type, reconcile] of chart) {
-      // 18+: the first company's subcontracting account is shared with the second company,
-      // which knows it under its own code (code_store holds one code per company).
-      const shared = traits.sharedAccounts && role === 'expense_direct' && companyIds.length > 1;
-      if (shared && i === 1) {
-        accounts[role] = sharedAccount;
-        continue;
-      }
-      const vals: Record<string, unknown> = {
-        name: i === 0 ? name : `${name} (${c.name.split(',')[0]})`,
-        account_type: type,
-        internal_group: GROUP[type.split('_')[0]] ?? 'asset',
-        reconcile,
-        non_trade: false,
-      };
-      if (traits.sharedAccounts) {
-        const owners = shared ? [companyIds[0], companyIds[1]] : [companyId];
-        vals.company_ids = owners;
-        vals.code_store = Object.fromEntries(owners.map((o, k) => [o, codeOf(code, i + k)]));
-      } else {
-        vals.company_id = companyId;
-        vals.code = codeOf(code, i);
-      }
-      if (traits.accountActive) vals.active = role !== 'deprecated';
-      else vals.deprecated = role === 'deprecated';
-      const id = setupTx.create('account.account', vals);
-      books.registerAccount(id, type, reconcile);
-      if (shared) sharedAccount = id;
-      if (role !== 'deprecated' && role !== 'fixed') accounts[role] = id;
-    }
-    const journal = (
-      name: string,
-      code: string,
-      type: string,
-      seq: number,
-      account: number,
-      active = true,
-    ) =>
-      setupTx.create('account.journal', {
-        name,
-        code,
-        type,
-        sequence: seq,
-        company_id: companyId,
-        default_account_id: account,
-        active,
-      });
-    const journals = {
-      sale: journal('Customer Invoices', 'INV', 'sale', 5, accounts.income),
-      purchase: journal('Vendor Bills', 'BILL', 'purchase', 6, accounts.expense),
-      bank: journal('Bank', 'BNK1', 'bank', 10, accounts.bank),
-      cash: journal('Cash', 'CSH1', 'cash', 11, accounts.cash),
-      misc: journal('Miscellaneous Operations', 'MISC', 'general', 9, 0),
-    };
-    journal('Old Bank (closed)', 'BNK9', 'bank', 20, accounts.bank, false);
-    // 18+: a bank journal without outstanding accounts, whose payments have no journal entry.
-    const direct = traits.payments18
-      ? journal('Bank (direct)', 'BNK3', 'bank', 12, accounts.bank)
-      : undefined;
-    const cb: CompanyBooks = {
-      id: companyId,
-      currencyId: c.currency,
-      name: c.name,
-      taxRate: c.tax,
-      accounts,
-      journals: direct ? { ...journals, direct } : journals,
-      foreign: c.foreign,
-    };
-    books.companies.push(cb);
-  }
+  seedCharts(store, setupTx, books, companyDefs, companyIds);
 
   // Partners: companies with contacts, some archived, some company-specific.
   const partnerCount = Math.max(24, Math.min(50_000, Math.floor(scale / 60)));
@@ -460,7 +272,7 @@ export function generate(store: Store, opts: GenerateOptions): Books {
       const amount =
         task.fraction >= 1 ? residual : Math.max(1, Math.round(residual * task.fraction));
       // 18+: some full payments go through the journal without outstanding account.
-      if (task.fraction >= 1 && traits.payments18 && rnd.chance(0.12)) {
+      if (task.fraction >= 1 && store.traits.payments18 && rnd.chance(0.12)) {
         books.payWithoutMove(tx, task.moveId, day, amount);
         continue;
       }

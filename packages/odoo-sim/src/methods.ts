@@ -103,8 +103,12 @@ const SIGNATURES: Record<string, Signature> = {
   write: {
     params: ['vals'],
     model: false,
-    run: (store, t, _env, a, ids) => {
-      store.transaction((tx) => tx.write(t.def.name, ids, a.vals as Record<string, unknown>));
+    run: (store, t, env, a, ids) => {
+      store.transaction((tx) => {
+        // A company-dependent value is written for env.company, like the ORM does.
+        tx.companyId = env.companyId;
+        tx.write(t.def.name, ids, a.vals as Record<string, unknown>);
+      });
       return true;
     },
   },

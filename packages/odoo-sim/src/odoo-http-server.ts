@@ -1,6 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type Fault, FaultBook, type RequestInfo, type Transport } from './faults.ts';
+import {
+  asOdooError,
+  defaultMessage,
+  emptyCounts,
+  HTML,
+  JSON_CT,
+  jsonRpcReply,
+  legacyFault,
+  NOT_FOUND_HTML,
+  type Reply,
+  readBody,
+  type Safe,
+  safe,
+  send,
+  sendBroken,
+  sleep,
+  targetOf,
+  XML,
+} from './http-replies.ts';
 import { encodeJson } from './json-response.ts';
 import { callMethod } from './methods.ts';
 import { accessDenied, OdooError } from './odoo-error.ts';
@@ -28,21 +47,6 @@ export interface RequestCounts {
 
 /** Handles `/sim/...` control requests (wired by the sim, exempt from faults). */
 export type ControlHandler = (action: string, body: any, url: URL) => Promise<unknown> | unknown;
-
-interface Reply {
-  status: number;
-  contentType: string;
-  body: string;
-  headers?: Record<string, string>;
-}
-
-const XML = 'text/xml; charset=utf-8';
-const JSON_CT = 'application/json; charset=utf-8';
-const HTML = 'text/html; charset=utf-8';
-
-const NOT_FOUND_HTML =
-  '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n' +
-  '<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n';
 
 /**
  * The HTTP face of the simulator: Odoo's three external APIs on their real paths, fault
@@ -456,120 +460,4 @@ export class OdooHttpServer {
       protocol_version: 1,
     };
   }
-}
-
-function emptyCounts(): RequestCounts {
-  return { total: 0, byTransport: {}, byMethod: {}, faultsInjected: 0, namesComputed: 0 };
-}
-
-function targetOf(
-  service: string,
-  method: string,
-  params: unknown[],
-): { model?: string; method?: string } {
-  if (service === 'object' && (method === 'execute_kw' || method === 'execute')) {
-    return { model: String(params?.[3]), method: String(params?.[4]) };
-  }
-  return { method: `${service}.${method}` };
-}
-
-function defaultMessage(kind: string, info: RequestInfo): string {
-  switch (kind) {
-    case 'AccessError':
-      return `You are not allowed to access '${info.model ?? 'record'}' records.`;
-    case 'MissingError':
-      return 'Record does not exist or has been deleted.';
-    case 'ValidationError':
-      return 'The operation cannot be completed: simulated constraint.';
-    case 'AccessDenied':
-      return 'Access Denied';
-    case 'ServerError':
-      return 'could not serialize access due to concurrent update';
-    default:
-      return `Simulated ${kind}`;
-  }
-}
-
-function legacyFault(err: OdooError): string {
-  switch (err.kind) {
-    case 'MissingError':
-      return encodeXmlRpcFaultResponse(`warning -- MissingError\n\n${err.message}`, '');
-    case 'AccessError':
-      return encodeXmlRpcFaultResponse(`warning -- AccessError\n\n${err.message}`, '');
-    case 'AccessDenied':
-      return encodeXmlRpcFaultResponse('AccessDenied', err.message);
-    case 'UserError':
-    case 'ValidationError':
-      return encodeXmlRpcFaultResponse(`warning -- UserError\n\n${err.message}`, '');
-    default:
-      return encodeXmlRpcFaultResponse(err.message, err.traceback());
-  }
-}
-
-function jsonRpcReply(id: unknown, result: OdooValue, _version: number): Reply {
-  return {
-    status: 200,
-    contentType: JSON_CT,
-    body: `{"jsonrpc": "2.0", "id": ${encodeJson((id ?? null) as OdooValue)}, "result": ${encodeJson(result)}}`,
-  };
-}
-
-function asOdooError(err: unknown): OdooError {
-  if (err instanceof OdooError) return err;
-  const e = err as Error;
-  if (e?.name === 'ValueError') return new OdooError('ValueError', e.message);
-  if (e?.name === 'XmlRpcMarshalError') return new OdooError('TypeError', e.message);
-  return new OdooError(
-    'ServerError',
-    String(e?.message ?? e),
-    `builtins.${e?.name ?? 'Exception'}`,
-  );
-}
-
-type Safe<T> = { ok: true; value: T } | { ok: false; error: Error };
-
-function safe<T>(fn: () => T): Safe<T> {
-  try {
-    return { ok: true, value: fn() };
-  } catch (error) {
-    return { ok: false, error: error as Error };
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, r: Reply): void {
-  const buf = Buffer.from(r.body, 'utf8');
-  res.writeHead(r.status, {
-    'content-type': r.contentType,
-    'content-length': String(buf.length),
-    ...(r.headers ?? {}),
-  });
-  res.end(buf);
-}
-
-/** Headers promise the full body; the connection ends (or is reset) halfway through it. */
-function sendBroken(res: ServerResponse, r: Reply, mode: 'truncated' | 'reset'): void {
-  const buf = Buffer.from(r.body, 'utf8');
-  res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': String(buf.length) });
-  const half = buf.subarray(0, Math.max(1, Math.floor(buf.length / 2)));
-  res.write(half, () => {
-    const sock = res.socket;
-    if (!sock) return;
-    if (mode === 'reset' && typeof (sock as any).resetAndDestroy === 'function') {
-      (sock as any).resetAndDestroy();
-    } else if (mode === 'reset') sock.destroy();
-    else sock.end();
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

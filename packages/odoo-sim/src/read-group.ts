@@ -1,10 +1,11 @@
 import type { FieldDef } from './catalog.ts';
+import { columnFor } from './company-values.ts';
 import { daysToDate, MONTHS } from './dates.ts';
 import { DecimalSum } from './decimal-sum.ts';
 import { OdooError } from './odoo-error.ts';
 import { type Env, search } from './query.ts';
 import type { Store } from './store.ts';
-import { NO_DATE, storageColumn, type Table } from './table.ts';
+import { type Column, NO_DATE, storageColumn, type Table } from './table.ts';
 import { type OdooValue, PyFloat } from './values.ts';
 
 /**
@@ -26,7 +27,13 @@ function bad(msg: string): OdooError {
   return new OdooError('ValueError', msg);
 }
 
-function groupSpec(t: Table, spec: string, requireGranularity: boolean): GroupSpec {
+/** `colOf`: the column as env.company sees it (company-dependent values per company). */
+function groupSpec(
+  t: Table,
+  spec: string,
+  requireGranularity: boolean,
+  colOf: (name: string) => Column,
+): GroupSpec {
   const m = /^([a-z_][a-z0-9_]*)(?::(day|week|month|quarter|year))?$/.exec(spec);
   if (!m) throw bad(`Invalid groupby specification: ${JSON.stringify(spec)}`);
   const field = t.def.byName.get(m[1]);
@@ -40,7 +47,7 @@ function groupSpec(t: Table, spec: string, requireGranularity: boolean): GroupSp
     gran = 'month';
   }
   if (colName === 'id') return { spec, field, key: (p) => t.ids[p] };
-  const col = t.col(colName);
+  const col = colOf(colName);
   const d = col.data as any;
   if (field.type === 'date') {
     return {
@@ -137,7 +144,13 @@ interface Aggregate {
   get?: (p: number) => any;
 }
 
-function aggregate(t: Table, outName: string, fname: string, fn: string): Aggregate {
+function aggregate(
+  t: Table,
+  outName: string,
+  fname: string,
+  fn: string,
+  colOf: (name: string) => Column,
+): Aggregate {
   if (fname === '__count') return { out: outName, field: null, fn: 'count_rows' };
   const field = t.def.byName.get(fname);
   if (!field) {
@@ -160,7 +173,7 @@ function aggregate(t: Table, outName: string, fname: string, fn: string): Aggreg
   ) {
     throw bad(`Invalid aggregation function ${JSON.stringify(fn)}.`);
   }
-  const d = colName === 'id' ? t.ids : (t.col(colName).data as any);
+  const d = colName === 'id' ? t.ids : (colOf(colName).data as any);
   const get =
     field.type === 'boolean'
       ? (p: number) => d[p] === 1
@@ -345,10 +358,11 @@ function parseGroupOrder(order: unknown, specs: GroupSpec[]): SortKey[] {
 
 /** ≤18 `read_group(domain, fields, groupby, offset, limit, orderby, lazy)`. */
 export function readGroup(store: Store, t: Table, env: Env, a: Record<string, unknown>): OdooValue {
+  const colOf = (name: string) => columnFor(store, t, name, env.companyId);
   const domain = (a.domain as unknown[]) ?? [];
   let groupby = a.groupby as unknown;
   if (typeof groupby === 'string') groupby = [groupby];
-  const allSpecs = ((groupby as string[]) ?? []).map((g) => groupSpec(t, g, false));
+  const allSpecs = ((groupby as string[]) ?? []).map((g) => groupSpec(t, g, false, colOf));
   const lazy = a.lazy !== false;
   const specs = lazy ? allSpecs.slice(0, 1) : allSpecs;
   const aggs: Aggregate[] = [];
@@ -378,7 +392,7 @@ export function readGroup(store: Store, t: Table, env: Env, a: Record<string, un
         fn = 'sum';
       else continue;
     }
-    aggs.push(aggregate(t, outName, fname, fn));
+    aggs.push(aggregate(t, outName, fname, fn, colOf));
   }
   const positions = search(store, t, domain, env, { order: 'id' });
   const groups = specs.length ? groupRows(positions, specs) : [{ keys: [], rows: positions }];
@@ -424,13 +438,14 @@ export function formattedReadGroup(
   env: Env,
   a: Record<string, unknown>,
 ): OdooValue {
+  const colOf = (name: string) => columnFor(store, t, name, env.companyId);
   const domain = (a.domain as unknown[]) ?? [];
-  const specs = ((a.groupby as string[]) ?? []).map((g) => groupSpec(t, g, true));
+  const specs = ((a.groupby as string[]) ?? []).map((g) => groupSpec(t, g, true, colOf));
   const aggs: Aggregate[] = ((a.aggregates as string[]) ?? []).map((spec) => {
     if (spec === '__count') return { out: '__count', field: null, fn: 'count_rows' };
     const m = /^([a-z_][a-z0-9_]*):([a-z_]+)$/.exec(spec);
     if (!m) throw bad(`Invalid aggregate specification ${JSON.stringify(spec)}`);
-    return aggregate(t, spec, m[1], m[2]);
+    return aggregate(t, spec, m[1], m[2], colOf);
   });
   const positions = search(store, t, domain, env, { order: 'id' });
   let groups =

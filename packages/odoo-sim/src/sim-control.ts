@@ -5,107 +5,13 @@ import type { Fault } from './faults.ts';
 import type { OdooHttpServer, RequestCounts } from './odoo-http-server.ts';
 import { makeEnv, search } from './query.ts';
 import { readPage } from './reader.ts';
-import type { Store, Tx } from './store.ts';
+import { handleControl } from './sim-control-http.ts';
+import { idList, runOp, SimTransaction } from './sim-transaction.ts';
+import type { Store } from './store.ts';
 import { upgradeStore } from './upgrade.ts';
 import { isOdooVersion, type OdooVersion } from './versions.ts';
 
-/** One operation of a control-API transaction. */
-export type SimOp =
-  | { op: 'create'; model: string; values: Record<string, unknown> }
-  | { op: 'update'; model: string; ids: number | number[]; values: Record<string, unknown> }
-  | { op: 'delete'; model: string; ids: number | number[]; force?: boolean }
-  | { op: 'archive'; model: string; ids: number | number[] };
-
-/**
- * A transaction that started `startedSecondsAgo` seconds ago and stays invisible until
- * `commit()`: everything it writes then carries the *start* time as write_date, like a
- * long-running Odoo cron or import. Ids are taken at create time (sequences are not
- * transactional), so they can be lower than ids committed meanwhile.
- */
-export class SimTransaction {
-  private ops: { op: SimOp; id?: number }[] = [];
-  private done = false;
-  constructor(
-    private readonly control: SimControl,
-    readonly startUs: number,
-  ) {}
-
-  get writeDate(): string {
-    return usToDatetimeFull(this.startUs);
-  }
-
-  create(model: string, values: Record<string, unknown>): number {
-    this.check();
-    const id = this.control.store.nextId(model);
-    this.ops.push({ op: { op: 'create', model, values }, id });
-    return id;
-  }
-  update(model: string, ids: number | number[], values: Record<string, unknown>): void {
-    this.check();
-    this.ops.push({ op: { op: 'update', model, ids, values } });
-  }
-  delete(model: string, ids: number | number[], opts: { force?: boolean } = {}): void {
-    this.check();
-    this.ops.push({ op: { op: 'delete', model, ids, force: opts.force } });
-  }
-  archive(model: string, ids: number | number[]): void {
-    this.check();
-    this.ops.push({ op: { op: 'archive', model, ids } });
-  }
-  apply(op: SimOp): number | undefined {
-    switch (op.op) {
-      case 'create':
-        return this.create(op.model, op.values);
-      case 'update':
-        return void this.update(op.model, op.ids, op.values);
-      case 'delete':
-        return void this.delete(op.model, op.ids, { force: op.force });
-      case 'archive':
-        return void this.archive(op.model, op.ids);
-    }
-  }
-
-  commit(): void {
-    this.check();
-    this.done = true;
-    const store = this.control.store;
-    store.transaction((tx) => {
-      for (const { op, id } of this.ops) runOp(tx, op, id);
-    }, this.startUs);
-  }
-
-  rollback(): void {
-    this.done = true;
-  }
-
-  private check(): void {
-    if (this.done) throw new Error('SimTransaction: already committed or rolled back');
-  }
-}
-
-function idList(ids: number | number[]): number[] {
-  return Array.isArray(ids) ? ids : [ids];
-}
-
-function runOp(tx: Tx, op: SimOp, id?: number): void {
-  switch (op.op) {
-    case 'create':
-      tx.create(op.model, op.values, id);
-      return;
-    case 'update':
-      tx.write(op.model, idList(op.ids), op.values);
-      return;
-    case 'delete':
-      tx.unlink(op.model, idList(op.ids), { force: op.force });
-      return;
-    case 'archive': {
-      const t = tx.store.table(op.model);
-      const active = t.def.activeField;
-      if (!active) throw new Error(`${op.model} has no archive flag`);
-      tx.write(op.model, idList(op.ids), { [active]: false });
-    }
-  }
-}
+export { type SimOp, SimTransaction } from './sim-transaction.ts';
 
 export interface ActivityHandle {
   start(intervalMs?: number): void;
@@ -116,8 +22,8 @@ export interface ActivityHandle {
 
 /** Test control of a running simulator (also served as JSON under `/sim/<action>`). */
 export class SimControl {
-  private txs = new Map<number, SimTransaction>();
-  private nextTx = 1;
+  readonly txs = new Map<number, SimTransaction>();
+  nextTx = 1;
   private namesBase = 0;
   activity!: ActivityHandle;
 
@@ -156,7 +62,10 @@ export class SimControl {
 
   /** Opens a transaction whose write_date is `startedSecondsAgo` in the past. */
   begin(startedSecondsAgo = 0): SimTransaction {
-    return new SimTransaction(this, this.store.clock.nowUs() - Math.round(startedSecondsAgo * 1e6));
+    return new SimTransaction(
+      this.store,
+      this.store.clock.nowUs() - Math.round(startedSecondsAgo * 1e6),
+    );
   }
 
   /** Runs `fn` in a transaction started `startedSecondsAgo` ago and commits it now. */
@@ -398,113 +307,12 @@ export class SimControl {
     return out;
   }
 
-  /** HTTP bridge: `/sim/<action>` with a JSON body. */
-  async handle(action: string, b: any, url: URL): Promise<unknown> {
-    switch (action) {
-      case 'create':
-        return { id: this.create(b.model, b.values) };
-      case 'update':
-        this.update(b.model, b.ids, b.values);
-        return { ok: true };
-      case 'delete':
-        this.delete(b.model, b.ids, { force: b.force === true });
-        return { ok: true };
-      case 'archive':
-        this.archive(b.model, b.ids);
-        return { ok: true };
-      case 'unarchive':
-        this.unarchive(b.model, b.ids);
-        return { ok: true };
-      case 'long-transaction': {
-        const { writeDate, result } = this.longTransaction(b.startedSecondsAgo ?? 300, (tx) =>
-          (b.ops as SimOp[]).map((op) => tx.apply(op)),
-        );
-        return { writeDate, ids: result };
-      }
-      case 'begin': {
-        const tx = this.begin(b.startedSecondsAgo ?? 0);
-        const txId = this.nextTx++;
-        this.txs.set(txId, tx);
-        return { txId, writeDate: tx.writeDate };
-      }
-      case 'tx': {
-        const tx = this.txOf(b.txId);
-        return { ids: (b.ops as SimOp[]).map((op) => tx.apply(op)) };
-      }
-      case 'commit':
-        this.txOf(b.txId).commit();
-        this.txs.delete(b.txId);
-        return { ok: true };
-      case 'rollback':
-        this.txOf(b.txId).rollback();
-        this.txs.delete(b.txId);
-        return { ok: true };
-      case 'reconcile':
-        return this.reconcile(b.debitLineId, b.creditLineId, b.amount);
-      case 'reconcile-without-write-date':
-        return this.reconcileWithoutWriteDate(b.lineIds);
-      case 'pay':
-        return { paymentId: this.pay(b.moveId, b.amount, b.date) };
-      case 'unreconcile':
-        return this.unreconcile(b.lineIds);
-      case 'set-write-date':
-        this.setWriteDate(b.model, b.ids, b.writeDate);
-        return { ok: true };
-      case 'field-hidden':
-        this.setFieldHidden(b.model, b.field, b.hidden !== false);
-        return { ok: true };
-      case 'burst':
-        return this.burst(b.n ?? 10, b);
-      case 'truth':
-        return this.truth(b.model ?? url.searchParams.get('model'));
-      case 'set-company-value':
-        this.setCompanyValue(b.model, b.ids, b.companyId, b.values);
-        return { ok: true };
-      case 'read-as':
-        return this.readAs(b.model, b.companyId, b.fields);
-      case 'upgrade':
-        return this.upgrade(b.to);
-      case 'name-cost':
-        this.setNameCost(Number(b.us));
-        return { us: this.store.nameCostUs };
-      case 'request-counts':
-        return this.requestCounts();
-      case 'reset-counters':
-        this.resetCounters();
-        return { ok: true };
-      case 'fault':
-        return { id: await this.setFault(b) };
-      case 'clear-faults':
-        await this.clearFaults();
-        return { ok: true };
-      case 'faults':
-        return this.faults();
-      case 'clock':
-        if ('time' in b) this.setClock(b.time, b);
-        if (b.advanceSeconds) this.advanceClock(b.advanceSeconds);
-        return { now: this.now() };
-      case 'aged-balance':
-        return this.agedBalance(
-          b.asOf ?? url.searchParams.get('asOf'),
-          b.kind ?? url.searchParams.get('kind'),
-          b.companyId,
-        );
-      case 'activity':
-        if (b.action === 'start') this.activity.start(b.intervalMs);
-        else if (b.action === 'stop') this.activity.stop();
-        else if (b.action === 'step') return this.activity.step(b.n ?? 1);
-        return { running: this.activity.running };
-      case 'stats':
-        return this.stats();
-      default: {
-        const err = new Error(`unknown control action '${action}'`);
-        (err as any).status = 404;
-        throw err;
-      }
-    }
+  /** HTTP bridge: `/sim/<action>` with a JSON body (see sim-control-http.ts). */
+  handle(action: string, b: any, url: URL): Promise<unknown> {
+    return handleControl(this, action, b, url);
   }
 
-  private txOf(id: number): SimTransaction {
+  txOf(id: number): SimTransaction {
     const tx = this.txs.get(id);
     if (!tx) throw new Error(`no open transaction ${id}`);
     return tx;
