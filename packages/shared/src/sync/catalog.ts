@@ -33,6 +33,8 @@ export interface CatalogEntry {
   verifyDateField: string | null;
   verifySumFields: string[];
   dependents: Dependent[];
+  /** Fields to keep per company even where fields_get does not flag them company_dependent. */
+  companyFields: string[];
   updatedAt: Date;
 }
 
@@ -47,6 +49,7 @@ export async function loadCatalog(sql: Sql): Promise<CatalogEntry[]> {
     verifyDateField: r.verify_date_field,
     verifySumFields: r.verify_sum_fields,
     dependents: r.dependents,
+    companyFields: r.company_fields ?? [],
     updatedAt: r.updated_at,
   }));
 }

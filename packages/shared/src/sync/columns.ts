@@ -9,6 +9,8 @@ export interface OdooFieldInfo {
   store?: boolean;
   relation?: string;
   string?: string;
+  /** Odoo computes the value for the company of the call (env.company). */
+  company_dependent?: boolean;
 }
 
 export type SqlType =
@@ -57,6 +59,8 @@ export interface RejectedField {
 
 export interface ColumnPlan {
   columns: Column[];
+  /** Fields read once per company into odoo.<table>__company (see company-fields.ts). */
+  perCompany: Column[];
   /** Requested fields this Odoo does not have, or has but does not store. */
   missing: string[];
   /** Fields whose name or fields_get description cannot be mirrored: skipped, not fatal. */
@@ -86,11 +90,17 @@ export function fieldNameFault(name: string): string | null {
 /** How a rejected field is listed in ods.sync_state.missing_fields and the run report. */
 export const describeRejected = (r: RejectedField) => `${preview(r.name)} (skipped: ${r.reason})`;
 
-/** Columns for `requested` field names ('*' = every stored, mirrorable field), `id` first. */
+/**
+ * Columns for `requested` field names ('*' = every stored, mirrorable field), `id` first. A
+ * field is per company when fields_get flags it company_dependent, or when `companyFields`
+ * names it and Odoo does not store it (18+ account.account.code, computed from a
+ * company-dependent store); one Odoo stores plainly (16/17 codes) stays a normal column.
+ */
 export function planColumns(
   fields: Record<string, OdooFieldInfo>,
   requested: readonly string[],
   model = 'fields_get',
+  companyFields: readonly string[] = [],
 ): ColumnPlan {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
     throw new MalformedRecordError(
@@ -109,6 +119,7 @@ export function planColumns(
       })
     : [...new Set(requested)];
   const columns: Column[] = [{ name: 'id', odooType: 'integer', sqlType: 'bigint' }];
+  const perCompany: Column[] = [];
   const missing: string[] = [];
   const rejected: RejectedField[] = [];
   for (const name of wanted.sort()) {
@@ -124,13 +135,15 @@ export function planColumns(
     }
     const f = info(name);
     const sqlType = f && Object.hasOwn(SQL_TYPES, f.type) ? SQL_TYPES[f.type] : undefined;
-    if (!f || f.store === false || !sqlType) {
+    const byCompany =
+      f?.company_dependent === true || (f?.store === false && companyFields.includes(name));
+    if (!f || !sqlType || (f.store === false && !byCompany)) {
       missing.push(name);
       continue;
     }
-    columns.push({ name, odooType: f.type, sqlType });
+    (byCompany ? perCompany : columns).push({ name, odooType: f.type, sqlType });
   }
-  return { columns, missing, rejected };
+  return { columns, perCompany, missing, rejected };
 }
 
 /** `account.move.line` → `account_move_line`, the mirror table in schema `odoo`. */

@@ -1,4 +1,5 @@
 import type { Column } from './columns.ts';
+import type { CompanyPage } from './company-fields.ts';
 import { odooDateDays, odooDatetimeMicros } from './copy-format.ts';
 import { MalformedRecordError } from './errors.ts';
 import { jsonFault, jsonText, preview, textFault } from './value-checks.ts';
@@ -35,6 +36,8 @@ export interface PageFacts {
   maxWriteDate: string | null;
   /** Converted rows, only when asked for (dependents read field values of changed rows). */
   rows: Record<string, unknown>[] | null;
+  /** The records' per-company values, for a model with company-dependent fields. */
+  companies?: CompanyPage;
 }
 
 /** A page ready for Postgres as the JSON text json_to_recordset reads. */

@@ -26,6 +26,8 @@ export interface ModelReport {
   upserted: number;
   unchanged: number;
   deleted: number;
+  /** Rows of odoo.<table>__company written or removed. */
+  companyRows?: number;
   /** Records the content sweep found different and repaired. */
   swept?: number;
   requests: number;
@@ -50,6 +52,8 @@ export interface ModelRun {
   state: ModelState;
   table: string;
   columns: Column[];
+  /** Company-dependent fields, kept per (record, company) in odoo.<table>__company. */
+  companyColumns: Column[];
   pageSize: PageSize;
   runId: number;
   report: ModelReport;

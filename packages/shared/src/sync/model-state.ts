@@ -17,6 +17,8 @@ export interface ModelState {
   windowClock: Date | null;
   pageSize: number | null;
   columns: Column[] | null;
+  /** Per-company columns (odoo.<table>__company), as last read from fields_get. */
+  companyColumns: Column[];
   missingFields: string[];
   schemaCheckedAt: Date | null;
   rows: number;
@@ -50,6 +52,7 @@ export async function loadState(
     windowClock: r.window_clock,
     pageSize: r.page_size,
     columns: r.columns,
+    companyColumns: r.company_columns ?? [],
     missingFields: r.missing_fields,
     schemaCheckedAt: r.schema_checked_at,
     rows: Number(r.rows),

@@ -4,13 +4,30 @@ import { Decoded } from '../odoo/transport.ts';
 import type { OdooFieldInfo } from './columns.ts';
 import type { GroupRow, OdooReader } from './odoo-reader.ts';
 
-const FIELD_ATTRIBUTES = ['type', 'store', 'relation', 'string'];
+const FIELD_ATTRIBUTES = ['type', 'store', 'relation', 'string', 'company_dependent'];
+
+/** The first Odoo whose search_read takes `load` (read has it in every version). */
+const LOAD_IDS_FROM = 16;
 
 /** The sync engine's view of Odoo, over the project's client (any transport). */
 export function readerFromClient(
   client: OdooClient,
   config: Pick<OdooConfig, 'lang' | 'companyIds'>,
 ): OdooReader {
+  // load='' (16+): many2one values come as bare ids, so Odoo skips computing the display name
+  // of every many2one of every row, which the copy does not keep. Older or unknown versions
+  // keep the classic read ([id, name]; the encoders take both).
+  let idsOnly: Promise<string | undefined> | undefined;
+  const load = () => {
+    idsOnly ??= client.version().then(
+      ({ major }) => (major >= LOAD_IDS_FROM ? '' : undefined),
+      () => {
+        idsOnly = undefined; // asked again next time
+        return undefined;
+      },
+    );
+    return idsOnly;
+  };
   return {
     lang: config.lang,
     async fieldsGet(model, context) {
@@ -19,12 +36,13 @@ export function readerFromClient(
         OdooFieldInfo
       >;
     },
-    searchRead(model, domain, fields, { limit, order, context }) {
+    async searchRead(model, domain, fields, { limit, order, context }) {
       return client.searchRead(model, domain, {
         fields,
         limit: limit || undefined,
         order,
         context,
+        load: await load(),
       });
     },
     async searchReadOrDecode(model, domain, fields, { limit, order, context }, fromBody) {
@@ -34,6 +52,7 @@ export function readerFromClient(
         limit: limit || undefined,
         order,
         context,
+        load: await load(),
         decodeBody: (body, enveloped) => {
           const page = fromBody(body, enveloped);
           declined = page === undefined;
@@ -50,8 +69,8 @@ export function readerFromClient(
     searchCount(model, domain, context) {
       return client.searchCount(model, domain, { context });
     },
-    read(model, ids, fields, context) {
-      return client.read(model, ids, { fields, context });
+    async read(model, ids, fields, context) {
+      return client.read(model, ids, { fields, context, load: await load() });
     },
     async monthlyTotals(model, domain, dateField, sumFields, context): Promise<GroupRow[]> {
       const group = `${dateField}:month`;

@@ -2,6 +2,7 @@ import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
 import { watchedFields } from './catalog.ts';
 import { tableName } from './columns.ts';
+import { deleteCompanyValues, writeCompanyValues } from './company-fields.ts';
 import type { ModelRun } from './engine-context.ts';
 import { CursorConflictError } from './errors.ts';
 import type { RefetchItem } from './model-state.ts';
@@ -39,7 +40,7 @@ export async function commitPage(
 /** Writes a page and queues what its changes make other models re-read, in `tx`. */
 export async function writePageWithDependents(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns' | 'state'>,
+  run: Pick<ModelRun, 'table' | 'columns' | 'state' | 'companyColumns' | 'entry' | 'report'>,
   page: EncodedPage,
   dependents: readonly Dependent[],
 ): Promise<WriteResult> {
@@ -48,6 +49,8 @@ export async function writePageWithDependents(
     watch: watchedFields(dependents),
     clear: run.state.droppedColumns,
   });
+  const companyRows = await writeCompanyValues(tx, run, page);
+  if (companyRows) run.report.companyRows = (run.report.companyRows ?? 0) + companyRows;
   await queueDependents(tx, dependents, {
     rows: page.rows ?? [],
     changedIds: written.changedIds,
@@ -62,12 +65,16 @@ export async function writePageWithDependents(
  */
 export async function writePageAndDeletions(
   tx: TransactionSql,
-  run: Pick<ModelRun, 'table' | 'columns' | 'state' | 'entry' | 'runId'>,
+  run: Pick<
+    ModelRun,
+    'table' | 'columns' | 'state' | 'companyColumns' | 'entry' | 'report' | 'runId'
+  >,
   page: EncodedPage,
   gone: readonly number[],
 ): Promise<{ written: WriteResult; deleted: number }> {
   const { entry } = run;
   const deleted = await deleteRecords(tx, entry.model, run.table, gone, run.runId);
+  await deleteCompanyValues(tx, run.table, gone);
   // E.g. the lines a deleted partial reconcile pointed at have a new residual and matching number.
   await queueDependents(tx, entry.dependents, {
     rows: deleted,

@@ -1,4 +1,5 @@
 import { OdooResponseTooLargeError, OdooTimeoutError } from '../odoo/errors.ts';
+import { type CompanyPage, changedRecordIds, fetchCompanyValues } from './company-fields.ts';
 import type { CopyPage } from './copy-encoder.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { BudgetSpentError } from './errors.ts';
@@ -7,9 +8,22 @@ import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
 /** Raised inside a request to leave the retry loop and ask again with a smaller page. */
 class PageTooBig extends Error {}
 
+/** A page as fetched, with its per-company values when the model has company-dependent fields. */
 export type Fetched =
-  | { records: Record<string, unknown>[]; page?: undefined; full: boolean; declined?: boolean }
-  | { records?: undefined; page: CopyPage; full: boolean; declined?: undefined };
+  | {
+      records: Record<string, unknown>[];
+      page?: undefined;
+      full: boolean;
+      declined?: boolean;
+      companies?: CompanyPage;
+    }
+  | {
+      records?: undefined;
+      page: CopyPage;
+      full: boolean;
+      declined?: undefined;
+      companies?: CompanyPage;
+    };
 
 /**
  * Fetches one keyset page: the records, or with `fromBody` possibly the page already encoded
@@ -40,10 +54,11 @@ export async function fetchPage(
         (fromBody
           ? run.odoo
               .searchReadOrDecode(run.entry.model, domain, fields, opts, fromBody)
-              .then((r) =>
-                'decoded' in r
-                  ? { page: r.decoded, full: false }
-                  : { records: r.records, declined: r.declined, full: false },
+              .then(
+                (r): Fetched =>
+                  'decoded' in r
+                    ? { page: r.decoded, full: false }
+                    : { records: r.records, declined: r.declined, full: false },
               )
           : run.odoo
               .searchRead(run.entry.model, domain, fields, opts)
@@ -60,6 +75,12 @@ export async function fetchPage(
       run.budget.spend(count);
       // Whether the page was full is judged against the limit asked, not the adapted size.
       got.full = count === limit;
+      // Read with the page, before its transaction: the commit writes both or neither.
+      if (run.companyColumns.length) {
+        // A page by COPY holds new records only.
+        const ids = got.page ? got.page.ids : await changedRecordIds(run, got.records);
+        got.companies = await fetchCompanyValues(run, ids);
+      }
       return got;
     } catch (e) {
       if (!(e instanceof PageTooBig)) throw e;

@@ -1,4 +1,5 @@
 import { needsRows } from './catalog.ts';
+import { withCompanyValues } from './company-fields.ts';
 import { encodePage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { writePageAndDeletions } from './page-commit.ts';
@@ -129,7 +130,10 @@ export async function resync(
       : [];
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const page = encodePage(entry.model, columns, records, needsRows(entry.dependents));
+    const page = await withCompanyValues(
+      run,
+      encodePage(entry.model, columns, records, needsRows(entry.dependents)),
+    );
     for (const id of page.ids) deleting.delete(id);
     const last = i + chunk >= ids.length;
     const gone = last ? [...deleting] : [];

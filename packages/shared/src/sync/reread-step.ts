@@ -1,5 +1,6 @@
 import type { TransactionSql } from 'postgres';
 import type { Column } from './columns.ts';
+import { fetchCompanyValues, writeCompanyValues } from './company-fields.ts';
 import { encodePage, type JsonPage } from './convert.ts';
 import { type ModelRun, readFields, request } from './engine-context.ts';
 import { writePageWithDependents } from './page-commit.ts';
@@ -63,13 +64,22 @@ export async function rereadQueued(run: ModelRun): Promise<boolean> {
       item.reason === 'backfill'
         ? run.columns.filter((c) => c.name === 'id' || item.fields.includes(c.name))
         : run.columns;
+    const perCompany =
+      item.reason === 'backfill'
+        ? run.companyColumns.filter((c) => item.fields.includes(c.name))
+        : run.companyColumns;
+    // A backfill of per-company fields alone still lists the records: by one small field.
+    const fields = readFields(columns.length > 1 ? columns : run.columns).slice(
+      0,
+      columns.length > 1 ? undefined : 1,
+    );
     const period = item.reason === 'verify' ? periodFilter(run, item.period) : NO_FILTER;
     const limit = run.pageSize.current;
     const records = await request(run, () =>
       run.odoo.searchRead(
         entry.model,
         [...entry.domain, ...period.domain, ['id', '>', item.after]],
-        readFields(columns),
+        fields,
         { limit, order: 'id asc', context: run.context },
       ),
     );
@@ -90,9 +100,14 @@ export async function rereadQueued(run: ModelRun): Promise<boolean> {
       if (stray.length) await resync(run, [], stray, true);
     }
     const page = encodePage(entry.model, columns, records, true);
+    page.companies = await fetchCompanyValues(run, page.ids, perCompany);
     await sql.begin(async (tx) => {
       if (item.reason === 'backfill') {
         run.report.upserted += await updateColumns(tx, run.table, columns, page);
+        if (perCompany.length) {
+          const n = await writeCompanyValues(tx, run, page);
+          run.report.companyRows = (run.report.companyRows ?? 0) + n;
+        }
       } else {
         const w = await writePageWithDependents(tx, run, page, entry.dependents);
         run.report.upserted += w.inserted + w.updated;

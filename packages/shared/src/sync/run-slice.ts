@@ -180,7 +180,7 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
     where id = ${runId}`;
   // Reports are refreshed once the copy has caught up (not after every slice of a long
   // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
-  const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0);
+  const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0 || (r.companyRows ?? 0) > 0);
   const reportsRefreshed =
     !more && changed ? await refreshReports(sql, budget.remainingMs() - 1_000, opts.log) : 0;
   return {
@@ -302,6 +302,7 @@ async function runModel(
     state,
     table,
     columns,
+    companyColumns: state.companyColumns,
     // Grows up to the catalog's size (at least 1,000): memory per page stays bounded (two
     // pages are in flight while pipelining) whatever the table size. Not beyond: an Odoo's cost
     // per record grows with the page (a 10,000-record page cost the simulator 60 % more per

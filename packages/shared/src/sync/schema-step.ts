@@ -1,6 +1,7 @@
 import { OdooFaultError } from '../odoo/errors.ts';
 import type { CatalogEntry } from './catalog.ts';
 import { type Column, describeRejected, planColumns } from './columns.ts';
+import { applyCompanyColumns } from './companion-table.ts';
 import { type ModelRun, request } from './engine-context.ts';
 import { UnknownModelError } from './errors.ts';
 import type { ModelState } from './model-state.ts';
@@ -52,7 +53,7 @@ export async function ensureSchema(
       model: entry.model,
     });
   }
-  const plan = planColumns(fields, entry.fields, entry.model);
+  const plan = planColumns(fields, entry.fields, entry.model, entry.companyFields);
   if (plan.missing.length)
     run.log?.(`[${entry.model}] not in this Odoo (or not stored): ${plan.missing.join(', ')}`);
   // Fields that cannot be columns are skipped, and listed with the missing ones, with why.
@@ -71,6 +72,8 @@ export async function ensureSchema(
   );
   const { columns } = evolution;
   for (const c of evolution.changes) run.log?.(`[${entry.model}] ${describeChange(c)}`);
+  // Before the upgrade re-read is queued: it replaces the per-company backfill this may queue.
+  await applyCompanyColumns(run, entry, state, table, plan.perCompany);
   const copied = state.phase === 'incremental' || state.snapshotCursor > 0;
   if (upgraded && copied) {
     // Odoo's upgrade scripts rewrite values by SQL without bumping write_date (18 maps payment

@@ -1,3 +1,4 @@
+import { sweepCompanyValues } from './company-fields.ts';
 import { parseOdooDatetime } from './convert.ts';
 import { type ModelRun, request } from './engine-context.ts';
 import { PAGE_HEADROOM_MS } from './page-pipeline.ts';
@@ -69,10 +70,16 @@ export async function sweep(run: ModelRun, cycleFrom: Date | null): Promise<bool
     }
     // Left in `mirrored`: ids Odoo did not list in this range (deleted, or out of the domain).
     const toDelete = [...mirrored.keys()];
-    if (toRead.length || toDelete.length) {
+    // Per-company values of the records not re-read below (those come with their re-read).
+    const rereading = new Set(toRead);
+    const valuesFixed = await sweepCompanyValues(
+      run,
+      remote.map((r) => r.id as number).filter((id) => !rereading.has(id)),
+    );
+    if (toRead.length || toDelete.length || valuesFixed) {
       const before = run.report.upserted + run.report.deleted;
-      await resync(run, toRead, toDelete, true);
-      const repaired = run.report.upserted + run.report.deleted - before;
+      if (toRead.length || toDelete.length) await resync(run, toRead, toDelete, true);
+      const repaired = run.report.upserted + run.report.deleted - before + valuesFixed;
       run.report.swept = (run.report.swept ?? 0) + repaired;
       if (repaired) {
         run.log?.(

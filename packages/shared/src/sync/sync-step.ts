@@ -1,4 +1,5 @@
 import { type Dependent, needsRows } from './catalog.ts';
+import { withCompanyValues } from './company-fields.ts';
 import { encodePage, formatOdooDatetime, parseOdooDatetime } from './convert.ts';
 import { encodeCopyPage } from './copy-encoder.ts';
 import { transcodeSearchRead } from './copy-transcoder.ts';
@@ -88,6 +89,7 @@ export async function snapshot(run: ModelRun): Promise<void> {
         : from >= copyAbove
           ? encodeCopyPage(entry.model, run.columns, got.records, keepRows)
           : encodePage(entry.model, run.columns, got.records, keepRows);
+      page.companies = got.companies;
       return { page, from, last, finished };
     },
     commit: async ({ page, from, last, finished }) => {
@@ -164,6 +166,7 @@ export async function incremental(run: ModelRun): Promise<boolean> {
       // Odoo's clock as it served the pass's first page.
       passClock ??= odooNow(run);
       const page = encodePage(entry.model, run.columns, got.records ?? [], keepRows);
+      page.companies = got.companies;
       newest = latest(newest, page.maxWriteDate ? parseOdooDatetime(page.maxWriteDate) : null);
       const future = isFromTheFuture(run, page.maxWriteDate);
       return { page, from, last, finished, seen: newest, clock: passClock, future };
@@ -247,7 +250,10 @@ export async function refetchQueued(run: ModelRun): Promise<void> {
     }
     run.report.fetched += records.length;
     run.budget.spend(records.length);
-    const page = encodePage(entry.model, run.columns, records, needsRows(entry.dependents));
+    const page = await withCompanyValues(
+      run,
+      encodePage(entry.model, run.columns, records, needsRows(entry.dependents)),
+    );
     const returned = new Set(page.ids);
     const gone = asked.filter((id) => !returned.has(id));
     const written = await sql.begin(async (tx) => {
