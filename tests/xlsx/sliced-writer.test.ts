@@ -51,7 +51,7 @@ function writeSliced(
     slice.use(spec);
     for (let i = from; i < Math.min(n, from + per); i++) slice.add(rowOf(i) as never);
     if (from + per >= n) {
-      slice.add(['Total', null, null, '12.5', 1], true);
+      slice.add(['Total', null, null, '12.5', 1], { total: true });
       slice.close();
     }
     pieces.push(...slice.finish());

@@ -112,15 +112,25 @@ export class RowWriter {
     this.totalStyles = columns.map((c) => TOTAL_STYLE_OF[c.type]);
   }
 
-  /** Row `r` (1-based) of `values` in column order; `total` makes it a bold totals row. */
-  row(r: number, values: readonly CellValue[], total = false): string {
+  /**
+   * Row `r` (1-based) of `values` in column order; `total` makes it a bold totals row,
+   * `percent` shows its numeric cells as percentages (a "% of total" row).
+   */
+  row(r: number, values: readonly CellValue[], total = false, percent = false): string {
     const styles = total ? this.totalStyles : this.styles;
     let out = `<row r="${r}">`;
     const cols = this.columns;
     for (let i = 0; i < cols.length; i++) {
       const v = values[i];
       if (v === null || v === undefined) continue;
-      out += cellXml(this.letters[i] + r, cols[i].type, v, styles[i]);
+      const type = cols[i].type;
+      const style =
+        percent && (type === 'number' || type === 'integer' || type === 'percent')
+          ? total
+            ? Style.totalPercent
+            : Style.percent
+          : styles[i];
+      out += cellXml(this.letters[i] + r, type, v, style);
     }
     return `${out}</row>`;
   }

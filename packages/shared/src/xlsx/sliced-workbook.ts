@@ -99,8 +99,9 @@ export class WorkbookSlice {
     this.text = [xml];
   }
 
-  /** Adds a row to the current sheet (`total`: a bold totals row). */
-  add(values: readonly CellValue[], total = false): void {
+  /** Adds a row to the current sheet (`total`: a bold totals row; `percent`: as percentages). */
+  add(values: readonly CellValue[], opts: { total?: boolean; percent?: boolean } = {}): void {
+    const total = opts.total ?? false;
     const sheet = this.sheet;
     if (!sheet || !this.rows || !this.spec) throw new Error('WorkbookSlice.add before use()');
     if (sheet.lastRow >= this.maxRows) {
@@ -112,7 +113,7 @@ export class WorkbookSlice {
     const s = this.sheet!;
     s.lastRow++;
     if (!total) s.filterRow = s.lastRow;
-    this.text.push(this.rows.row(s.lastRow, values, total));
+    this.text.push(this.rows.row(s.lastRow, values, total, opts.percent ?? false));
   }
 
   /** Ends the current sheet (its autofilter, the end of its stream). */
