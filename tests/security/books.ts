@@ -61,6 +61,13 @@ values
   (8, null, 2, 21, 204, 'posted', current_date - 5, current_date + 5, 'Bill', -40, 0, 40, -40);
 `;
 
+// A weekly digest e-mail of each company (reporting.digest_sends).
+const DIGESTS = `
+insert into ods.digest_sends (company_id, week_start, recipient, status) values
+  (1, date_trunc('week', current_date)::date, 'own@example.com', 'sent'),
+  (2, date_trunc('week', current_date)::date, 'other@example.com', 'failed');
+`;
+
 let counter = 0;
 
 export async function startBooks(): Promise<Books> {
@@ -71,6 +78,7 @@ export async function startBooks(): Promise<Books> {
   let platform: Platform | undefined;
   try {
     await sql.unsafe(BOOKS);
+    await sql.unsafe(DIGESTS);
     await sql`select * from ods.refresh_reporting(true, true)`;
     // Nothing moves behind the tests' backs.
     await sql`select cron.unschedule(jobname) from cron.job`;

@@ -31,6 +31,10 @@ values
   (9401, 901, 9101, 9007, 'posted', '2026-06-01', -100, 0, 100),
   (9402, 902, 9104, 9008, 'posted', '2026-06-01', -70, 0, 70),
   (9403, 902, null, 9006, 'posted', '2026-06-01', 70, 70, 0);
+-- A weekly digest e-mail of each company (reporting.digest_sends).
+insert into ods.digest_sends (company_id, week_start, recipient, status) values
+  (901, '2026-06-29', 'one@example.com', 'sent'),
+  (902, '2026-06-29', 'two@example.com', 'failed');
 -- Open items (a residual) for the cash-flow forecast.
 update odoo.account_move_line set amount_residual = balance where id in (1, 30);
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,

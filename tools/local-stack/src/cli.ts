@@ -152,7 +152,7 @@ async function start(): Promise<void> {
     const dbPort = readCluster(DB_DIR)!.port;
     const apiPort = await portOr(Number(process.env.API_PORT ?? DEFAULT_API_PORT));
     for (const [k, v] of Object.entries({ ...readEnvFile(join(ROOT, '.env')), ...process.env })) {
-      if ((k.startsWith('ODOO_') || k.startsWith('SYNC_')) && v) odooEnv[k] = v;
+      if (/^(ODOO_|SYNC_|RESEND_|DIGEST_)|^MAIL_FROM$/.test(k) && v) odooEnv[k] = v;
     }
     // Without a real Odoo configured, the demo one: the simulator with activity on.
     demo = odooEnv.ODOO_URL
@@ -168,6 +168,8 @@ async function start(): Promise<void> {
       dbPort,
       dbPassword,
       gatewayPort: apiPort,
+      // Supabase's local e-mail testing page is on 54324 too ([local_smtp] in config.toml).
+      mailSinkPort: await portOr(Number(process.env.MAIL_SINK_PORT ?? 54324)),
       functionEnv: odooEnv,
       log,
     });
@@ -193,7 +195,13 @@ Finanzas AGV local stack is up (${((performance.now() - t0) / 1000).toFixed(1)} 
 
   Report page    ${platform.url}/
   REST API       ${platform.url}/rest/v1
+  Storage        ${platform.url}/storage/v1
   Functions      ${platform.url}/functions/v1/<name>
+  Mail           ${
+    odooEnv.RESEND_BASE_URL
+      ? `sent through ${odooEnv.RESEND_BASE_URL} (RESEND_BASE_URL)`
+      : `${platform.mail.url}/ (local sink: every message the functions send, nothing leaves)`
+  }
   Database       ${dbUrl}
   Data           ${dataLine()}
   Odoo           ${odooEnv.ODOO_URL}${demo ? ' (demo simulator, activity on)' : ''}

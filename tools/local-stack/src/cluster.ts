@@ -135,6 +135,8 @@ export async function startCluster(dir: string, port?: number): Promise<Cluster>
     url: clusterUrl(chosenPort, 'postgres', storedPassword(dir)),
   };
   if (fresh) psqlFile(cluster, join(SQL_DIR, 'bootstrap.sql'));
+  // Idempotent, and on every start: clusters created before the Storage stand-in get it too.
+  psqlFile(cluster, join(SQL_DIR, 'storage.sql'));
   applyMigrations(cluster);
   return cluster;
 }

@@ -25,6 +25,8 @@ export interface GatewayOptions {
   rest?: RestMount;
   /** Local Auth stand-in at /auth/v1 (tools/local-stack/src/auth). */
   auth?: RestMount;
+  /** Local Storage stand-in at /storage/v1 (tools/local-stack/src/storage). */
+  storage?: RestMount;
   webDir?: string;
   /** When set, GET /config.js answers `window.FINANZAS_CONFIG = <this>` (the page's settings). */
   webConfig?: Record<string, unknown>;
@@ -142,7 +144,7 @@ function serveStatic(webDir: string, pathname: string, res: ServerResponse) {
   createReadStream(file).pipe(res);
 }
 
-/** One port for everything, like Supabase's API gateway: /rest/v1, /auth/v1, /functions/v1 and the page at /. */
+/** One port for everything, like Supabase's API gateway: /rest/v1, /auth/v1, /storage/v1, /functions/v1 and the page at /. */
 export function startGateway(opts: GatewayOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -157,6 +159,12 @@ export function startGateway(opts: GatewayOptions): Promise<Server> {
         if (!opts.auth)
           return sendJson(res, 404, { message: 'no Route matched with those values' });
         return opts.auth.handle(req, res, url.slice('/auth/v1'.length).split('?')[0] || '/');
+      }
+      if (url.startsWith('/storage/v1/')) {
+        // No key-auth here on Supabase either: signed URLs work without any credential.
+        if (!opts.storage)
+          return sendJson(res, 404, { message: 'no Route matched with those values' });
+        return opts.storage.handle(req, res, url.slice('/storage/v1'.length).split('?')[0]);
       }
       if (opts.webConfig && url.split('?')[0] === '/config.js' && req.method === 'GET') {
         res.writeHead(200, {

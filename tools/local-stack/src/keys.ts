@@ -8,3 +8,6 @@ export const ANON_KEY =
 
 export const SERVICE_ROLE_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU';
+
+// The local mail sink's API key (tools/local-stack/src/mail-sink): accepted by nothing else.
+export const LOCAL_MAIL_KEY = 're_local_finanzas_agv_mail_sink';
