@@ -2,7 +2,8 @@
 -- page, or `rpc` for BI tools), reporting.export_jobs shows the caller's own jobs with their
 -- progress and file, and reporting.aged_detail pages through the open items behind the aged
 -- balance (the export's detail sheet). The file goes to the private Storage bucket `exports`
--- under the requester's folder `<user id>/…`; the page asks Storage for a signed link.
+-- under the requester's folder `<user id>/…` (bucket and policy: 20261205150000_exports_bucket.sql);
+-- the page asks Storage for a signed link.
 
 -- ---------------------------------------------------------------------------------------------
 -- Queues the job with the caller as requester. Runs with the owner's rights (ods is private);
@@ -245,28 +246,3 @@ comment on function reporting.aged_detail(date, text, bigint, bigint, date, bigi
 revoke all on function reporting.aged_detail(date, text, bigint, bigint, date, bigint, integer) from public;
 grant execute on function reporting.aged_detail(date, text, bigint, bigint, date, bigint, integer)
   to authenticated, service_role, finanzas_bi;
-
--- ---------------------------------------------------------------------------------------------
--- The private bucket and who reads it: a user reads the objects of their own folder; the worker
--- (service role) writes. Where Storage's tables exist when the migrations run (a Supabase
--- project); the local stack's Storage stand-in applies the same through
--- ods.ensure_exports_bucket() once its tables exist.
-create function ods.ensure_exports_bucket() returns boolean
-language plpgsql set search_path = '' as $$
-begin
-  if to_regclass('storage.buckets') is null or to_regclass('storage.objects') is null then
-    return false;
-  end if;
-  insert into storage.buckets (id, name, public) values ('exports', 'exports', false)
-  on conflict (id) do nothing;
-  if not exists (select 1 from pg_catalog.pg_policies
-                  where schemaname = 'storage' and tablename = 'objects'
-                    and policyname = 'exports: own folder') then
-    execute $p$create policy "exports: own folder" on storage.objects for select
-      to authenticated
-      using (bucket_id = 'exports' and (storage.foldername(name))[1] = auth.uid()::text)$p$;
-  end if;
-  return true;
-end $$;
-revoke all on function ods.ensure_exports_bucket() from public;
-select ods.ensure_exports_bucket();
