@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agedReceivableWorkbook } from '../../packages/shared/src/jobs/aged-workbook.ts';
 import { type ReadSheet, readBack, type Value } from '../xlsx/read-back.ts';
 import {
   asUser,
@@ -216,6 +217,22 @@ describe.each(['receivable', 'payable'] as const)('aged %s export', (kind) => {
       'number',
       'text',
     ]);
+  });
+});
+
+describe('the aged receivable for the weekly digest', () => {
+  it('is the same workbook, written whole in memory, and none past the row cap', async () => {
+    const date = '2026-10-15';
+    const book = await agedReceivableWorkbook(books.sql, COMPANY_A, date);
+    expect(book?.filename).toBe(`aged-receivable-1-${date}.xlsx`);
+    const [summary, detail] = readBack(book!.content);
+    const { book: exported } = await exportAs(USER_A, 'aged_receivable', {
+      company_id: COMPANY_A,
+      as_of: date,
+    });
+    expect(dataRows(summary).rows).toEqual(dataRows(exported[0]).rows);
+    expect(detail.rows).toEqual(exported[1].rows);
+    expect(await agedReceivableWorkbook(books.sql, COMPANY_A, date, 100)).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@ import type { Sql } from 'postgres';
 import { newWorkbookState, WorkbookSlice, type WorkbookState } from '../xlsx/sliced-workbook.ts';
 import { asRequester } from './as-requester.ts';
 import { JobLostError } from './errors.ts';
-import type { ExportKind, Job, Json } from './export-kind.ts';
+import type { ExportKind, Job, Json, Tx } from './export-kind.ts';
 
 /** What the job's `state` column holds between slices. */
 export interface ExportState {
@@ -29,6 +29,41 @@ export interface SliceOutcome {
   rowsDone: number;
 }
 
+/**
+ * Writes up to `budget` rows of the kind's sheets from the position in `s` (advanced in place),
+ * every read through `read`; returns the rows written. A sheet that ends gets its footer rows
+ * and is closed.
+ */
+export async function writeSheets(
+  tx: Tx,
+  job: Job,
+  kind: ExportKind,
+  s: ExportState,
+  slice: WorkbookSlice,
+  budget: number,
+  read: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<number> {
+  let written = 0;
+  while (written < budget && s.sheet < kind.sheets.length) {
+    const plan = kind.sheets[s.sheet];
+    slice.use(plan.spec(s.ctx));
+    const page = await read(() =>
+      plan.page(tx, s.ctx, s.cursor, Math.min(budget - written, 5000), job),
+    );
+    for (const values of page.rows) slice.add(values);
+    written += page.rows.length;
+    if (page.next === null) {
+      for (const f of plan.footer?.(s.ctx) ?? []) slice.add(f.values, f);
+      slice.close();
+      s.sheet++;
+      s.cursor = null;
+    } else {
+      s.cursor = page.next;
+    }
+  }
+  return written;
+}
+
 export async function writeExportSlice(
   sql: Sql,
   job: ClaimedJob,
@@ -49,25 +84,10 @@ export async function writeExportSlice(
       rowsTotal = prepared.rowsTotal;
     }
     const s = state;
-    let rowsDone = Number(held.rows_done);
     const slice = new WorkbookSlice(s.workbook, maxSheetRows);
-    let budget = rows;
-    while (budget > 0 && s.sheet < kind.sheets.length) {
-      const plan = kind.sheets[s.sheet];
-      slice.use(plan.spec(s.ctx));
-      const page = await asRequester(tx, job, () => plan.page(tx, s.ctx, s.cursor, budget, job));
-      for (const values of page.rows) slice.add(values);
-      rowsDone += page.rows.length;
-      budget -= page.rows.length;
-      if (page.next === null) {
-        for (const f of plan.footer?.(s.ctx) ?? []) slice.add(f.values, f);
-        slice.close();
-        s.sheet++;
-        s.cursor = null;
-      } else {
-        s.cursor = page.next;
-      }
-    }
+    const rowsDone =
+      Number(held.rows_done) +
+      (await writeSheets(tx, job, kind, s, slice, rows, (read) => asRequester(tx, job, read)));
     for (const piece of slice.finish()) {
       await tx`insert into ods.job_parts (job_id, seq, sheet, data)
                values (${job.id}, ${s.seq++}, ${piece.sheet}, ${piece.data})`;
