@@ -7,6 +7,7 @@ import { launchChromium } from '../e2e/browser.ts';
 import { BUCKETS, cents, companyIds, randomDates, refreshAll } from '../reporting/helpers.ts';
 import { loadDigestConfig } from '../../packages/shared/src/digest/digest-config.ts';
 import { digestFigures } from '../../packages/shared/src/digest/digest-figures.ts';
+import { handleDigestRequest } from '../../packages/shared/src/digest/http-handler.ts';
 import { runDigest as runDigestHere } from '../../packages/shared/src/digest/run-digest.ts';
 import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 
@@ -326,6 +327,33 @@ describe('weekly digest', () => {
     const [l] = mailTo(linked);
     expect(l.attachments).toEqual([]);
     expect(l.html).toContain(`href="${link}"`);
+  });
+
+  it('a full batch calls the function again at once (pg_net), which sends the rest', async () => {
+    const c = companies[0];
+    const [{ recipients }] = await h.sql`select recipients from ods.digest_subscriptions
+      where company_id = ${c}`;
+    const more = [`more1.${tag}@example.com`, `more2.${tag}@example.com`];
+    await subscribe(c, [...recipients, ...more]);
+    const res = await handleDigestRequest(
+      new Request('http://local/digest', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${SERVICE_ROLE_KEY}` },
+      }),
+      {
+        SUPABASE_DB_URL: h.dbUrl,
+        SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
+        RESEND_BASE_URL: platform.mail.url,
+        RESEND_API_KEY: platform.mail.apiKey,
+        MAIL_FROM: 'Finanzas <digest@example.com>',
+        DIGEST_BATCH: '1',
+      },
+    );
+    expect(await res.json()).toMatchObject({ claimed: 1, sent: 1, continued: true });
+    const until = Date.now() + 60_000;
+    while (Date.now() < until && more.some((m) => mailTo(m).length === 0))
+      await new Promise((r) => setTimeout(r, 250));
+    expect(more.map((m) => mailTo(m).length)).toEqual([1, 1]);
   });
 
   it('Chromium: the captured e-mail on the sink’s page shows the database’s figures', async () => {

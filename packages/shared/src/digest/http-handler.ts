@@ -47,7 +47,13 @@ export async function handleDigestRequest(
       workbook: hooks.workbook,
       log: (line) => console.log(line),
     });
-    return json(200, summary);
+    // A full batch may leave more due: the next call now rather than at the next tick.
+    let continued = false;
+    if (summary.claimed >= config.batch) {
+      const [row] = await sql`select ods.invoke_digest('continue') as id`;
+      continued = row.id !== null;
+    }
+    return json(200, { ...summary, continued });
   } catch (e) {
     console.error(`[digest] ${(e as Error).stack ?? e}`);
     return json(500, { error: (e as Error).message, category: 'database' });
