@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FileStore, storageFileStore } from '../../packages/shared/src/jobs/file-store.ts';
 import { runJobsInvocation } from '../../packages/shared/src/jobs/worker.ts';
 import { createLocalUser } from '../../tools/local-stack/src/auth/index.ts';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
+import { SERVICE_ROLE_KEY } from '../../tools/local-stack/src/keys.ts';
 import { type Platform, startPlatform } from '../../tools/local-stack/src/platform.ts';
 import { type ExportBooks, startBooks } from '../jobs/books.ts';
-import { memoryStore, runUntilIdle } from '../jobs/run-jobs.ts';
-import { collectErrors, launchChromium, ready } from './browser.ts';
+import { runUntilIdle } from '../jobs/run-jobs.ts';
+import { readBack } from '../xlsx/read-back.ts';
+import { collectErrors, launchChromium, ready, screenshot } from './browser.ts';
 
 // The page's "Export to Excel" and jobs panel in Chromium: the button queues a job for the
 // signed-in user with the filters on screen, the panel shows its progress while the worker
@@ -17,7 +21,8 @@ let platform: Platform;
 let browser: Browser;
 let page: Page;
 let errors: string[];
-const store = memoryStore();
+// Files go to the local Storage stand-in, as the deployed worker stores them.
+let store: FileStore;
 
 beforeAll(async () => {
   books = await startBooks(3000, 'exports-page');
@@ -25,12 +30,17 @@ beforeAll(async () => {
     startPlatform({ dbPort: Number(new URL(books.dbUrl).port), gatewayPort: await freePort() }),
     launchChromium(),
   ]);
+  store = storageFileStore(platform.url, SERVICE_ROLE_KEY, 'exports');
   const id = await createLocalUser(books.dbUrl, {
     email: 'exports@example.com',
     password: 'correct-horse',
   });
   await books.sql`insert into ods.access_grants (user_id, company_id) values (${id}, 1)`;
-  const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    acceptDownloads: true,
+  });
   page = await context.newPage();
   errors = collectErrors(page);
   await page.goto(`${platform.url}/`);
@@ -102,6 +112,16 @@ describe('Export to Excel on the page', () => {
     const [done] = await jobs();
     expect(done.download).toBe(true);
     expect(done.text).toContain('ready');
+    // Download: the page signs a short-lived link with the user's session and follows it.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid="export-download"]').first().click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('aged-receivable-1-2026-10-15.xlsx');
+    const book = readBack(new Uint8Array(readFileSync((await download.path())!)));
+    expect(book.map((s) => s.name)).toEqual(['Summary', 'Open items']);
+    expect(book[0].rows[2][1]).toBe('2026-10-15T00:00:00');
+    await screenshot(page, 'exports-panel.png');
   });
 
   it('exports the overdue table with the kind and search on screen', async () => {
