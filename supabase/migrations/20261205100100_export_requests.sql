@@ -16,6 +16,9 @@ declare
                            then s.sub::uuid end
                  from (select nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'
                                 as sub) s);
+  claims jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
+  claim jsonb;
+  granted bigint[];
   id bigint;
 begin
   if who is null then
@@ -24,6 +27,22 @@ begin
   end if;
   if kind not in ('aged_receivable', 'aged_payable', 'open_invoices', 'partner_ledger') then
     raise exception 'request_export: unknown kind %', quote_literal(kind) using errcode = '22023';
+  end if;
+  -- The caller's check again, here where it cannot be skipped: the companies must be granted
+  -- (ods.access_grants) or in the JWT's company_ids claim, as reporting_private.visible_companies
+  -- decides for `authenticated`.
+  granted := reporting_private.granted_companies();
+  if granted is not null then
+    claim := coalesce(claims -> 'company_ids', claims -> 'app_metadata' -> 'company_ids');
+    if jsonb_typeof(claim) = 'array' then
+      granted := granted || array(select e::bigint from jsonb_array_elements_text(claim) e
+                                   where e ~ '^[0-9]{1,18}$');
+    elsif jsonb_typeof(claim) = 'number' and claim::text ~ '^[0-9]{1,18}$' then
+      granted := granted || claim::text::bigint;
+    end if;
+    if companies is null or not companies <@ granted then
+      raise exception 'request_export: no access to the companies asked for' using errcode = '42501';
+    end if;
   end if;
   -- A user's queue is bounded: a page left polling cannot flood the worker.
   if (select count(*) from ods.jobs j

@@ -4,7 +4,7 @@
 -- cannot reach the table or the worker's functions.
 begin;
 set local client_min_messages = error;
-select plan(18);
+select plan(19);
 
 select is((select schedule from cron.job where jobname = 'jobs-sweep'), '* * * * *',
           'the sweep runs every minute');
@@ -51,6 +51,8 @@ select throws_ok($$select * from ods.jobs$$, '42501', null, 'API roles cannot re
 select throws_ok($$select * from ods.claim_job(60)$$, '42501', null, 'nor claim jobs');
 select throws_ok($$select reporting.request_export('open_invoices', '{"company_id": 999999}')$$,
                  '42501', null, 'nor export a company not granted to them');
+select throws_ok($$select reporting_private.enqueue_export('open_invoices', '{"company_id": 999999}', array[999999::bigint])$$,
+                 '42501', null, 'not even by calling the queueing helper directly');
 
 select * from finish();
 rollback;
