@@ -124,7 +124,8 @@ revoke all on function reporting.request_export(text, jsonb) from public;
 grant execute on function reporting.request_export(text, jsonb) to authenticated;
 
 -- ---------------------------------------------------------------------------------------------
--- The caller's own jobs (requester = the JWT's sub), read with the owner's rights.
+-- The caller's own jobs (requester = the JWT's sub), read with the owner's rights; like every
+-- report, nothing for a user who reads no company (no grant, no company claim: fails closed).
 create function reporting_private.own_jobs()
 returns table (
   job_id bigint, kind text, params jsonb, status text, rows_done bigint, rows_total bigint,
@@ -136,15 +137,20 @@ language sql stable security definer set search_path = '' as $$
   select j.id, j.kind, j.params, j.status, j.rows_done, j.rows_total, j.attempts, j.max_attempts,
          j.error, j.result ->> 'path', j.result ->> 'name', (j.result ->> 'bytes')::bigint,
          j.created_at, j.started_at, j.updated_at, j.finished_at
-    from ods.jobs j
+    from ods.jobs j,
+         (select nullif(current_setting('request.jwt.claims', true), '')::jsonb as claims) c
    where j.requester = (
      select case when s.sub ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                  then s.sub::uuid end
        from (select nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'
                       as sub) s)
+     and (coalesce(cardinality(reporting_private.granted_companies()), 1) > 0
+          or coalesce(c.claims -> 'company_ids', c.claims -> 'app_metadata' -> 'company_ids')
+               is not null)
 $$;
 revoke all on function reporting_private.own_jobs() from public;
-grant execute on function reporting_private.own_jobs() to authenticated;
+-- Readable like every report (a caller without a user id sees no job).
+grant execute on function reporting_private.own_jobs() to authenticated, service_role, finanzas_bi;
 
 create view reporting.export_jobs with (security_invoker = true, security_barrier = true) as
 select o.job_id, o.kind, o.params, o.status, o.rows_done, o.rows_total, o.attempts,
@@ -155,7 +161,7 @@ comment on view reporting.export_jobs is
   'The caller''s own export jobs: status queued | running | done | failed (retried) | dead, '
   'progress rows_done of rows_total, error, and when done the file in Storage bucket exports '
   '(file_path; ask Storage for a signed URL to download it)';
-grant select on reporting.export_jobs to authenticated;
+grant select on reporting.export_jobs to authenticated, service_role, finanzas_bi;
 
 -- ---------------------------------------------------------------------------------------------
 -- The open items behind the aged balance, as of a date, for one company, by keyset
