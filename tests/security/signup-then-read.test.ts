@@ -115,6 +115,13 @@ describe('sign up, then read', () => {
     expect(granted.stdout + granted.stderr).toContain('granted companies 1');
     expect(granted.status).toBe(0);
     const token = await signIn('signed-up@example.com', 'signed-up-pass');
+    // An export of company 1 (reporting.export_jobs shows a user their own).
+    const asked = await fetch(`${b.platform.url}/rest/v1/rpc/request_export`, {
+      method: 'POST',
+      headers: { ...headers(token), 'Content-Profile': 'reporting' },
+      body: JSON.stringify({ kind: 'open_invoices', params: { company_id: 1 } }),
+    });
+    expect(asked.status).toBe(200);
     const seen = await readEverything(token);
     for (const [name, value] of Object.entries(seen))
       expect(value, name).toEqual(Array.isArray(value) ? [1] : expect.not.stringMatching(/^0 /));

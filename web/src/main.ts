@@ -5,6 +5,7 @@ import { type Api, ApiError, type Company, createApi, type Kind, type Row } from
 import { agingChart, forecastChart } from './charts.ts';
 import { ConfigError, type PageConfig, type RawConfig, resolveConfig } from './config.ts';
 import { toCsv } from './csv.ts';
+import { type ExportJob, exportsPanel } from './exports.ts';
 import { formatDate, formatDateTime, isoToday, minorToDecimal, money, toMinor } from './format.ts';
 import { assessFreshness, describeAge, describeFirstCopy, firstCopyProgress } from './freshness.ts';
 
@@ -54,6 +55,7 @@ interface State {
   ledger: { partnerId: number | null; name: string; page: number } | null;
   dataVersion: string | null;
   loads: number;
+  exports: ReturnType<typeof exportsPanel>;
   timer?: ReturnType<typeof setInterval>;
 }
 
@@ -561,6 +563,8 @@ async function loadAll() {
       return;
     }
     await loadData();
+    // Exports belong to a signed-in user (the demo's anonymous reader has none).
+    if (data.session) await S.exports.refresh();
     S.loads++;
     document.body.dataset.loads = String(S.loads);
     document.body.dataset.ready = 'true';
@@ -604,7 +608,51 @@ async function poll() {
   }
 }
 
+/** What a job exported, in the words of the page. */
+function describeJob(job: ExportJob): string {
+  const p = job.params;
+  const company =
+    S.companies.find((c) => c.company_id === Number(p.company_id))?.name ??
+    `company ${p.company_id}`;
+  const extra =
+    job.kind === 'aged_receivable' || job.kind === 'aged_payable'
+      ? `as of ${p.as_of ?? job.created_at.slice(0, 10)}`
+      : job.kind === 'partner_ledger'
+        ? `partner ${p.partner_id ?? 'Unknown'}`
+        : [p.kind, p.search ? `"${p.search}"` : null].filter(Boolean).join(' ') || 'overdue';
+  return `${company} · ${extra}`;
+}
+
+function wireExports() {
+  const company = () => S.company!.company_id;
+  $('aging-xlsx').addEventListener(
+    'click',
+    () =>
+      void S.exports.request(S.topKind === 'receivable' ? 'aged_receivable' : 'aged_payable', {
+        company_id: company(),
+        ...(S.asOf ? { as_of: S.asOf } : {}),
+      }),
+  );
+  $('overdue-xlsx').addEventListener('click', () => {
+    const search = S.overdue.search.trim();
+    void S.exports.request('open_invoices', {
+      company_id: company(),
+      overdue_only: true,
+      ...(S.overdue.kind ? { kind: S.overdue.kind } : {}),
+      ...(search ? { search } : {}),
+    });
+  });
+  $('ledger-xlsx').addEventListener('click', () => {
+    if (!S.ledger) return;
+    void S.exports.request('partner_ledger', {
+      company_id: company(),
+      partner_id: S.ledger.partnerId,
+    });
+  });
+}
+
 function wire() {
+  wireExports();
   $('reload').addEventListener('click', () => void loadAll());
   $('company').addEventListener('change', (ev) => {
     const id = Number((ev.target as HTMLSelectElement).value);
@@ -722,9 +770,10 @@ function main() {
     fatal(e instanceof ConfigError ? e.message : String(e));
     return;
   }
+  const api = createApi(cfg);
   S = {
     cfg,
-    api: createApi(cfg),
+    api,
     companies: [],
     company: null,
     asOf: null,
@@ -735,6 +784,7 @@ function main() {
     ledger: null,
     dataVersion: null,
     loads: 0,
+    exports: exportsPanel(api.client, el, (job) => describeJob(job)),
   };
   wire();
   void loadAll();

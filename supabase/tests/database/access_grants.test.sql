@@ -31,6 +31,9 @@ values
   (9401, 901, 9101, 9007, 'posted', '2026-06-01', -100, 0, 100),
   (9402, 902, 9104, 9008, 'posted', '2026-06-01', -70, 0, 70),
   (9403, 902, null, 9006, 'posted', '2026-06-01', 70, 70, 0);
+-- An Excel export of the user granted 901 below (reporting.export_jobs shows a user their own).
+insert into ods.jobs (kind, params, requester, companies, status)
+values ('open_invoices', '{"company_id": 901}', '00000000-0000-4000-8000-00000000a001', array[901::bigint], 'done');
 -- A weekly digest e-mail of each company (reporting.digest_sends).
 insert into ods.digest_sends (company_id, week_start, recipient, status) values
   (901, '2026-06-29', 'one@example.com', 'sent'),

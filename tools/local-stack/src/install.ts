@@ -20,6 +20,18 @@ export const APT_PACKAGES: AptPackage[] = [
 // 400+ MB, so installed only by the paths that need it (ensureChromium), not by every start.
 export const CHROMIUM: AptPackage = { pkg: 'chromium', proof: '/usr/bin/chromium' };
 
+// An independent reader of the exported workbooks (Debian's openpyxl, run by /usr/bin/python3)
+// for the export tests; small, installed only by the paths that need it.
+export const OPENPYXL: AptPackage = {
+  pkg: 'python3-openpyxl',
+  proof: '/usr/lib/python3/dist-packages/openpyxl/__init__.py',
+};
+
+/** Installs Debian's python3-openpyxl when missing. */
+export function ensureOpenpyxl(log: (msg: string) => void = console.error): void {
+  ensurePackages([OPENPYXL], log, '(reads exported workbooks back in tests)');
+}
+
 /** Installs Debian's chromium when missing; returns its path. */
 export function ensureChromium(log: (msg: string) => void = console.error): string {
   ensurePackages([CHROMIUM], log, '(for the browser tests, ~15 s)');
@@ -114,7 +126,7 @@ export function ensureInstalled(
  * first, so a newcomer knows what the wait is for.
  */
 export function testPlan(): string {
-  const missing = [...APT_PACKAGES, CHROMIUM].filter((p) => !existsSync(p.proof));
+  const missing = [...APT_PACKAGES, CHROMIUM, OPENPYXL].filter((p) => !existsSync(p.proof));
   const installs = missing.length
     ? `  installs first: Debian ${missing.map((p) => p.pkg).join(', ')} (apt-get, ~1-2 min${
         missing.includes(CHROMIUM) ? '; chromium is ~400 MB' : ''
