@@ -108,8 +108,8 @@ describe('Odoo 17 → 18 in place, under a running copy', () => {
     expect(await vanished(atUpgrade)).toEqual([]);
     for (const model of CATALOG_MODELS) await expectModelConverged(h, model, 'after 17 → 18');
 
-    const states = await h.sql`select model, odoo_version, columns, dropped_columns, schema_changes,
-      rereads, last_error from ods.sync_state order by model`;
+    const states = await h.sql`select model, odoo_version, columns, company_columns, dropped_columns,
+      schema_changes, rereads, last_error from ods.sync_state order by model`;
     for (const st of states) {
       expect(st.odoo_version, st.model).toBe(18);
       expect(st.rereads, st.model).toEqual([]);
@@ -118,15 +118,23 @@ describe('Odoo 17 → 18 in place, under a running copy', () => {
       const now = new Set((st.columns as { name: string }[]).map((col) => col.name));
       const gone = (columns17.get(st.model) ?? []).filter((f) => !now.has(f));
       expect([...st.dropped_columns].sort(), st.model).toEqual(expect.arrayContaining(gone));
+      // A field 18 computes per company moved to the companion table: reported as such.
+      const perCompany = new Set(
+        ((st.company_columns ?? []) as { name: string }[]).map((col) => col.name),
+      );
       for (const f of gone) {
+        const change = perCompany.has(f) ? 'per_company' : 'dropped';
         expect(st.schema_changes, `${st.model}.${f}`).toContainEqual(
-          expect.objectContaining({ field: f, change: 'dropped', odooVersion: 18 }),
+          expect.objectContaining({ field: f, change, odooVersion: 18 }),
         );
       }
     }
     // 18 shares accounts between companies: company_id is gone, company_ids new.
     const account = states.find((s) => s.model === 'account.account')!;
     expect(account.dropped_columns).toContain('company_id');
+    expect(account.schema_changes).toContainEqual(
+      expect.objectContaining({ field: 'code', change: 'per_company', odooVersion: 18 }),
+    );
     expect(account.schema_changes).toContainEqual(
       expect.objectContaining({ field: 'company_ids', change: 'added', odooVersion: 18 }),
     );

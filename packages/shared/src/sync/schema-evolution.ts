@@ -6,7 +6,8 @@ import { ensureMirrorTable } from './mirror-table.ts';
 /** One change of a model's fields the mirror followed; ods.sync_state keeps the latest per field. */
 export interface SchemaChange {
   field: string;
-  change: 'added' | 'dropped' | 'restored' | 'retyped';
+  /** per_company: a dropped column whose field Odoo now computes per company (18+ account codes). */
+  change: 'added' | 'dropped' | 'restored' | 'retyped' | 'per_company';
   /** The Odoo type before and after (retyped: the SQL types are in `sql`). */
   from?: string;
   to?: string;

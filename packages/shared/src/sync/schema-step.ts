@@ -71,6 +71,11 @@ export async function ensureSchema(
     run.odooVersion,
   );
   const { columns } = evolution;
+  // A column whose field became company-dependent (17 → 18 account codes) is dropped here like
+  // any other, but its values live on in the companion table: say so rather than "dropped".
+  const perCompany = new Set(plan.perCompany.map((c) => c.name));
+  for (const c of evolution.changes)
+    if (c.change === 'dropped' && perCompany.has(c.field)) c.change = 'per_company';
   for (const c of evolution.changes) run.log?.(`[${entry.model}] ${describeChange(c)}`);
   // Before the upgrade re-read is queued: it replaces the per-company backfill this may queue.
   await applyCompanyColumns(run, entry, state, table, plan.perCompany);
@@ -117,6 +122,8 @@ export function describeChange(c: SchemaChange): string {
       return `field ${c.field} is back (${c.to})`;
     case 'dropped':
       return `Odoo dropped ${c.field}: its column stays, NULL in rows written from now on`;
+    case 'per_company':
+      return `${c.field} is company-dependent now: kept per company in the companion table, its column here NULL in rows written from now on`;
     case 'retyped':
       return `${c.field} is ${c.to} now (was ${c.from}): ${
         c.how === 'in-place'
