@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDigestConfig } from '../../packages/shared/src/digest/digest-config.ts';
+import { digestFigures } from '../../packages/shared/src/digest/digest-figures.ts';
+import { handleDigestRequest } from '../../packages/shared/src/digest/http-handler.ts';
+import { runDigest as runDigestHere } from '../../packages/shared/src/digest/run-digest.ts';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
 import { SERVICE_ROLE_KEY } from '../../tools/local-stack/src/keys.ts';
 import type { CapturedEmail } from '../../tools/local-stack/src/mail-sink/index.ts';
 import { type Platform, startPlatform } from '../../tools/local-stack/src/platform.ts';
 import { launchChromium } from '../e2e/browser.ts';
 import { BUCKETS, cents, companyIds, randomDates, refreshAll } from '../reporting/helpers.ts';
-import { loadDigestConfig } from '../../packages/shared/src/digest/digest-config.ts';
-import { digestFigures } from '../../packages/shared/src/digest/digest-figures.ts';
-import { handleDigestRequest } from '../../packages/shared/src/digest/http-handler.ts';
-import { runDigest as runDigestHere } from '../../packages/shared/src/digest/run-digest.ts';
 import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 
 // The weekly digest end to end: synced books, the `digest` Edge Function in Deno (called

@@ -108,7 +108,8 @@ describe('Odoo 17 → 18 in place, under a running copy', () => {
     expect(await vanished(atUpgrade)).toEqual([]);
     for (const model of CATALOG_MODELS) await expectModelConverged(h, model, 'after 17 → 18');
 
-    const states = await h.sql`select model, odoo_version, columns, company_columns, dropped_columns,
+    const states =
+      await h.sql`select model, odoo_version, columns, company_columns, dropped_columns,
       schema_changes, rereads, last_error from ods.sync_state order by model`;
     for (const st of states) {
       expect(st.odoo_version, st.model).toBe(18);
