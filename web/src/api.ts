@@ -100,6 +100,23 @@ export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) 
       return { health: h.data, freshness: f.data[0] ?? null };
     },
 
+    /**
+     * The latest weekly digest sends of the visible companies (reporting.digest_sends), newest
+     * week first: no recipient addresses, no error texts (the category tells what went wrong).
+     */
+    async digestSends(limit = 50): Promise<Row[]> {
+      return (
+        await run<Row[]>(
+          db
+            .from('digest_sends')
+            .select('company_id,week_start,status,error_category')
+            .order('week_start', { ascending: false })
+            .order('company_id')
+            .limit(limit),
+        )
+      ).data;
+    },
+
     async companies(): Promise<Company[]> {
       return (await run<Company[]>(db.from('companies').select('*').order('company_id'))).data;
     },

@@ -5,6 +5,7 @@ import { loadAging } from './aging-card.ts';
 import { ApiError } from './api.ts';
 import { cardError } from './card-error.ts';
 import { loadCash } from './cash-card.ts';
+import { hideDigests, renderDigests } from './digest-list.ts';
 import { $, el } from './dom.ts';
 import { loadForecast } from './forecast-card.ts';
 import { renderFreshness } from './freshness-banner.ts';
@@ -18,6 +19,7 @@ function showLogin(message?: string) {
   $('account').hidden = true;
   $('freshness').textContent = 'Sign in to see the figures';
   $('stale-warning').hidden = true;
+  hideDigests();
   const err = $('login-error');
   err.textContent = message ?? '';
   err.hidden = !message;
@@ -40,22 +42,28 @@ async function loadData() {
     ['overdue', async () => void (await Promise.all([loadOverdue(), loadOverdueCount()]))],
   ];
   let denied: ApiError | undefined;
-  await Promise.all(
-    sections.map(([id, load]) =>
+  await Promise.all([
+    ...sections.map(([id, load]) =>
       load().catch((e) => {
         if (e instanceof ApiError && e.auth) denied = e;
         else cardError(id, e);
       }),
     ),
-  );
+    renderDigests(),
+  ]);
   // A permission/session problem is not a card's problem: the caller shows the login.
-  if (denied) throw denied;
+  if (denied) {
+    hideDigests();
+    throw denied;
+  }
   if (S.ledger) await loadLedger();
 }
 
 export async function loadAll() {
   document.body.dataset.ready = 'loading';
   $('fatal').hidden = true;
+  // Whoever signs in next sees only their own companies' digests.
+  hideDigests();
   try {
     S.dataVersion = await renderFreshness();
     if (S.companies.length === 0) {
