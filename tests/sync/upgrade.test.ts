@@ -6,7 +6,8 @@ import { CATALOG_MODELS, type SyncHarness, startSyncHarness } from './harness.ts
 
 // An Odoo 17 upgraded in place to 18 while its copy keeps syncing in cron-sized slices: the copy
 // ends equal to the 18 truth (every model, row and field), no row was deleted and re-created,
-// the fields 18 dropped are reported, and no model ever failed.
+// the fields 18 dropped are reported (account codes as moved per company, each backfilled), and
+// no model ever failed.
 
 const SLICES_BEFORE = 6;
 const SLICES_AFTER = 30;
@@ -143,5 +144,25 @@ describe('Odoo 17 → 18 in place, under a running copy', () => {
       where model = 'account.account'`;
     expect(health.odoo_version).toBe(18);
     expect(health.schema_changes).toContainEqual(expect.objectContaining({ field: 'company_id' }));
+
+    // 18 computes account codes per company: every account's code in every company that sees
+    // it was backfilled (not only accounts changed after the upgrade), and the reports show one.
+    const perCompanyTruth = c()
+      .truth('res.company')
+      .flatMap((co) =>
+        c()
+          .readAs('account.account', co.id as number, ['code'])
+          .map((a) => `${a.id}|${co.id}|${a.code}`),
+      )
+      .sort();
+    const perCompanyCopy = (
+      await h.sql`select id, company_id, code from odoo.account_account__company`
+    )
+      .map((r) => `${r.id}|${r.company_id}|${r.code}`)
+      .sort();
+    expect(perCompanyCopy).toEqual(perCompanyTruth);
+    const [{ uncoded }] = await h.sql`select count(*)::int as uncoded
+      from reporting.partner_ledger where account_code is null`;
+    expect(uncoded).toBe(0);
   }, 240_000);
 });
