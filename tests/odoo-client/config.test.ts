@@ -24,6 +24,7 @@ describe('loadOdooConfig', () => {
       timeoutMs: ODOO_CONFIG_DEFAULTS.timeoutMs,
       maxResponseBytes: ODOO_CONFIG_DEFAULTS.maxResponseBytes,
       lang: 'en_US',
+      readNames: false,
     });
   });
 
@@ -36,6 +37,7 @@ describe('loadOdooConfig', () => {
       ODOO_TIMEOUT_MS: '5000',
       ODOO_MAX_RESPONSE_BYTES: '1000000',
       ODOO_LANG: 'es_ES',
+      ODOO_READ_NAMES: 'On',
     });
     expect(c).toMatchObject({
       url: 'http://localhost:8069/odoo',
@@ -44,7 +46,12 @@ describe('loadOdooConfig', () => {
       timeoutMs: 5000,
       maxResponseBytes: 1_000_000,
       lang: 'es_ES',
+      readNames: true,
     });
+    expect(loadOdooConfig({ ...base, ODOO_READ_NAMES: 'off' }).readNames).toBe(false);
+    expect(() => loadOdooConfig({ ...base, ODOO_READ_NAMES: 'names' })).toThrow(
+      /ODOO_READ_NAMES must be on or off/,
+    );
   });
 
   it('lists every problem at once, by variable name', () => {

@@ -63,7 +63,7 @@ describe.each([
 });
 
 describe('load on Odoo versions without it', () => {
-  it('keeps the classic read before 16, and when the version is unknown', async () => {
+  it('keeps the classic read before 16, when the version is unknown, and with ODOO_READ_NAMES', async () => {
     const asked: unknown[] = [];
     const client = (version: () => Promise<{ major: number }>) =>
       ({
@@ -79,7 +79,7 @@ describe('load on Odoo versions without it', () => {
       }) as unknown as OdooClient;
     const ctx = { active_test: false as const, lang: 'en_US' };
     const opts = { limit: 1, order: 'id asc', context: ctx };
-    const cfg = { lang: 'en_US', companyIds: undefined };
+    const cfg = { lang: 'en_US', companyIds: undefined, readNames: false };
     await readerFromClient(
       client(async () => ({ major: 15 })),
       cfg,
@@ -96,6 +96,18 @@ describe('load on Odoo versions without it', () => {
       client(async () => ({ major: 16 })),
       cfg,
     ).read('x', [1], [], ctx);
-    expect(asked).toEqual([undefined, undefined, undefined, '']);
+    // ODOO_READ_NAMES asks for the classic read on 16+ too.
+    await readerFromClient(
+      client(async () => ({ major: 17 })),
+      { ...cfg, readNames: true },
+    ).searchRead('x', [], [], opts);
+    await readerFromClient(
+      client(async () => ({ major: 17 })),
+      {
+        ...cfg,
+        readNames: true,
+      },
+    ).read('x', [1], [], ctx);
+    expect(asked).toEqual([undefined, undefined, undefined, '', undefined, undefined]);
   });
 });

@@ -21,6 +21,12 @@ export interface OdooConfig {
   maxResponseBytes: number;
   /** `lang` in every call's context. */
   lang: string;
+  /**
+   * Ask Odoo for many2one display names too (ODOO_READ_NAMES, off): the classic read, even on
+   * 16+ where the engine otherwise passes `load=''`. Only for comparison (bench/odoo-load) or an
+   * Odoo whose customisations break `load=''`; the copy keeps only the ids either way.
+   */
+  readNames?: boolean;
 }
 
 /** Documented defaults of the optional settings. */
@@ -31,6 +37,7 @@ export const ODOO_CONFIG_DEFAULTS = {
   // A 10,000-record XML-RPC page of 25 fields is ~28 MB; JSON is ~4x smaller.
   maxResponseBytes: 64 * 1024 * 1024,
   lang: 'en_US',
+  readNames: false,
 };
 
 const PROTOCOLS: readonly OdooProtocol[] = ['auto', 'json2', 'jsonrpc', 'xmlrpc'];
@@ -48,7 +55,8 @@ export class ConfigError extends Error {
  * Reads ODOO_URL, ODOO_DB, ODOO_USERNAME, ODOO_API_KEY (required; ODOO_USERNAME may be omitted
  * when ODOO_PROTOCOL=json2), ODOO_PROTOCOL (default `auto`), ODOO_COMPANY_IDS (comma list;
  * default: all the user's companies), and the optional ODOO_TIMEOUT_MS (60000; 1..600000),
- * ODOO_MAX_RESPONSE_BYTES (67108864; 1..1073741824) and ODOO_LANG (en_US).
+ * ODOO_MAX_RESPONSE_BYTES (67108864; 1..1073741824), ODOO_LANG (en_US) and ODOO_READ_NAMES
+ * (off; on/off).
  */
 export function loadOdooConfig(env: Record<string, string | undefined>): OdooConfig {
   const problems: string[] = [];
@@ -122,6 +130,13 @@ export function loadOdooConfig(env: Record<string, string | undefined>): OdooCon
   const lang = get('ODOO_LANG') ?? ODOO_CONFIG_DEFAULTS.lang;
   if (!/^[a-z]{2,3}(_[A-Z]{2})?(@\w+)?$/.test(lang))
     problems.push('ODOO_LANG must look like en_US');
+  const rawReadNames = get('ODOO_READ_NAMES')?.toLowerCase();
+  let readNames = ODOO_CONFIG_DEFAULTS.readNames;
+  if (rawReadNames !== undefined) {
+    if (['on', 'true', '1', 'yes'].includes(rawReadNames)) readNames = true;
+    else if (['off', 'false', '0', 'no'].includes(rawReadNames)) readNames = false;
+    else problems.push('ODOO_READ_NAMES must be on or off');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -134,5 +149,6 @@ export function loadOdooConfig(env: Record<string, string | undefined>): OdooCon
     timeoutMs,
     maxResponseBytes,
     lang,
+    readNames,
   };
 }

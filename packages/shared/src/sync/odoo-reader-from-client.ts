@@ -12,13 +12,14 @@ const LOAD_IDS_FROM = 16;
 /** The sync engine's view of Odoo, over the project's client (any transport). */
 export function readerFromClient(
   client: OdooClient,
-  config: Pick<OdooConfig, 'lang' | 'companyIds'>,
+  config: Pick<OdooConfig, 'lang' | 'companyIds' | 'readNames'>,
 ): OdooReader {
   // load='' (16+): many2one values come as bare ids, so Odoo skips computing the display name
   // of every many2one of every row, which the copy does not keep. Older or unknown versions
-  // keep the classic read ([id, name]; the encoders take both).
+  // keep the classic read ([id, name]; the encoders take both), as does ODOO_READ_NAMES.
   let idsOnly: Promise<string | undefined> | undefined;
   const load = () => {
+    if (config.readNames) return Promise.resolve(undefined);
     idsOnly ??= client.version().then(
       ({ major }) => (major >= LOAD_IDS_FROM ? '' : undefined),
       () => {
