@@ -2,15 +2,9 @@
 // functions the page and BI tools read, so the e-mail cannot disagree with them). Amounts stay
 // decimal strings from Postgres; every sum and difference is computed there, never in floats.
 import type { Sql } from 'postgres';
+import { AGED_BUCKETS } from '../reporting/aged-buckets.ts';
 
-export const BUCKETS = [
-  'not_due',
-  'days_1_30',
-  'days_31_60',
-  'days_61_90',
-  'days_91_120',
-  'older',
-] as const;
+export const BUCKETS = AGED_BUCKETS;
 
 export interface AgedSide {
   buckets: Record<(typeof BUCKETS)[number], string>;

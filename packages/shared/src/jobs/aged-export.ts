@@ -2,18 +2,13 @@
 // with the buckets, total and share, then total and % rows) under a title block, and a detail
 // sheet of the open items behind it. Figures from reporting.aged_balance_top /
 // aged_totals_as_of / aged_detail, read as the requester.
+
+import { AGED_BUCKETS } from '../reporting/aged-buckets.ts';
 import type { Column } from '../xlsx/sheet-xml.ts';
 import { JobInputError } from './errors.ts';
 import { type ExportKind, type Json, type SheetPlan, titleFacts } from './export-kind.ts';
 
-const BUCKETS = [
-  'not_due',
-  'days_1_30',
-  'days_31_60',
-  'days_61_90',
-  'days_91_120',
-  'older',
-] as const;
+const BUCKETS = AGED_BUCKETS;
 const money = (header: string): Column => ({ header, type: 'number', width: 14 });
 
 const SUMMARY_COLUMNS: Column[] = [
