@@ -106,5 +106,16 @@ describe('jobs-worker Edge Function', () => {
     expect(link.data).toBeNull();
     const got = await b.storage.from('exports').download(path);
     expect(got.data).toBeNull();
+
+    // Its requester, once their grant on the company is revoked: no download, no new link.
+    await books.sql`delete from ods.access_grants where user_id = ${USER_A}`;
+    try {
+      expect((await a.storage.from('exports').download(path)).data).toBeNull();
+      expect((await a.storage.from('exports').createSignedUrl(path, 60)).data).toBeNull();
+    } finally {
+      await books.sql`insert into ods.access_grants (user_id, company_id)
+        values (${USER_A}, ${COMPANY_A})`;
+    }
+    expect((await a.storage.from('exports').download(path)).data).not.toBeNull();
   }, 120_000);
 });

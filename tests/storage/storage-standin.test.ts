@@ -198,6 +198,12 @@ describe('/storage/v1 with storage-js', () => {
     expect((await service.upload(mine, bytes('PK alice'), { contentType: xlsx })).error).toBeNull();
     expect((await service.upload(theirs, bytes('PK bob'), { contentType: xlsx })).error).toBeNull();
     const asAlice = (await storageAs(alice)).from('exports');
+    // A file is hers to read only as the result of her finished export of companies she may
+    // still read (migration 20261205170000): first a stray file in her folder, then her job's.
+    expect((await asAlice.createSignedUrl(mine, 60)).error).toMatchObject({ statusCode: '404' });
+    await sql`insert into ods.access_grants (user_id, company_id) values (${alice}, 1)`;
+    await sql`insert into ods.jobs (kind, requester, companies, status, result)
+      values ('aged_receivable', ${alice}, '{1}', 'done', ${sql.json({ path: mine })})`;
     expect((await asAlice.createSignedUrl(mine, 60)).error).toBeNull();
     expect((await asAlice.createSignedUrl(theirs, 60)).error).toMatchObject({ statusCode: '404' });
     expect((await asAlice.download(theirs)).data).toBeNull();
