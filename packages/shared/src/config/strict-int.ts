@@ -15,3 +15,22 @@ export function strictInt(
   if (value < min || value > max) return { problem: `${name} must be ${range}, got ${raw}` };
   return { value };
 }
+
+/**
+ * An integer setting read from the environment: `fallback` when unset or blank, else exactly
+ * what strictInt accepts; a problem becomes the caller's own named error.
+ */
+export function intSetting(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  fail: (problem: string) => Error,
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const r = strictInt(name, raw, min, max);
+  if ('problem' in r) throw fail(r.problem);
+  return r.value;
+}

@@ -1,5 +1,5 @@
 // The digest function's settings, read once at the edge (loadDigestConfig), with defaults.
-import { strictInt } from '../config/strict-int.ts';
+import { intSetting } from '../config/strict-int.ts';
 import { loadMailConfig, type MailConfig } from '../mail/mail-config.ts';
 
 export class DigestConfigError extends Error {
@@ -20,19 +20,13 @@ export interface DigestConfig {
   pageUrl: string | null;
 }
 
-function int(
+const int = (
   env: Record<string, string | undefined>,
   name: string,
-  dflt: number,
+  fallback: number,
   min: number,
   max: number,
-) {
-  const raw = env[name]?.trim();
-  if (!raw) return dflt;
-  const r = strictInt(name, raw, min, max);
-  if ('problem' in r) throw new DigestConfigError(r.problem);
-  return r.value;
-}
+) => intSetting(env, name, fallback, min, max, (problem) => new DigestConfigError(problem));
 
 export function loadDigestConfig(env: Record<string, string | undefined>): DigestConfig {
   const dbUrl = env.SUPABASE_DB_URL?.trim();

@@ -1,4 +1,4 @@
-import { strictInt } from '../config/strict-int.ts';
+import { intSetting } from '../config/strict-int.ts';
 import { JobsConfigError } from './errors.ts';
 
 /** The jobs worker's settings, read once at the edge (environment or .env). */
@@ -20,19 +20,13 @@ export interface JobsConfig {
   bucket: string;
 }
 
-function int(
+const int = (
   env: Record<string, string | undefined>,
   name: string,
   fallback: number,
   min: number,
   max: number,
-): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const r = strictInt(name, raw, min, max);
-  if ('problem' in r) throw new JobsConfigError(r.problem);
-  return r.value;
-}
+) => intSetting(env, name, fallback, min, max, (problem) => new JobsConfigError(problem));
 
 export function loadJobsConfig(env: Record<string, string | undefined>): JobsConfig {
   const dbUrl = env.SUPABASE_DB_URL?.trim();
