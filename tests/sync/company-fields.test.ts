@@ -97,6 +97,40 @@ describe.each([
     expect(await companion(h, 'res_partner', PROPS)).toEqual(perCompany('res.partner', PROPS));
   });
 
+  it('catches a per-company value rewritten within the second it was read', async () => {
+    // write_date has whole seconds in the API: with Odoo's clock held inside one second, the
+    // second write leaves the record looking exactly as the mirror read it after the first.
+    const [first, second] = companies;
+    const accounts = h.sim.control
+      .truth('account.account')
+      .filter((a) => a.company_id === second || (a.company_ids as number[])?.includes(second))
+      .map((a) => a.id as number);
+    const partner = h.sim.control.create('res.partner', { name: 'Same-second probe' });
+    await h.syncToEnd({ extraEnv });
+    const receivableOf = async () => {
+      const [row] = await h.sql`select property_account_receivable_id as v
+        from odoo.res_partner__company where id = ${partner} and company_id = ${second}`;
+      return m2o(row?.v);
+    };
+    h.sim.control.setClock(h.sim.control.now(), { frozen: true });
+    try {
+      h.sim.control.setCompanyValue('res.partner', partner, second, {
+        property_account_receivable_id: accounts[0],
+      });
+      await h.syncToEnd({ extraEnv });
+      expect(await receivableOf()).toBe(accounts[0]);
+      h.sim.control.setCompanyValue('res.partner', partner, second, {
+        property_account_receivable_id: accounts[1],
+      });
+      await h.syncToEnd({ extraEnv });
+      expect(await receivableOf()).toBe(accounts[1]);
+    } finally {
+      h.sim.control.setClock(null);
+    }
+    expect(first).not.toBe(second);
+    expect(await companion(h, 'res_partner', PROPS)).toEqual(perCompany('res.partner', PROPS));
+  });
+
   it('follows a record a company stops seeing, and one deleted in Odoo', async () => {
     const id = h.sim.control.create('res.partner', { name: 'Per-company probe', is_company: true });
     await h.syncToEnd({ extraEnv });

@@ -71,12 +71,15 @@ export async function fetchCompanyValues(
 
 /**
  * The ids of fetched records whose per-company values must be read: those the mirror lacks or
- * holds with other values. Odoo writes a company-dependent value through its record (its
- * write_date moves), so the unchanged rows an incremental window re-reads cost no request.
+ * holds with other values, and those dated in or after the second `unsettledFrom` (when the
+ * last read began). Odoo writes a company-dependent value through its record (its write_date
+ * moves), so the unchanged rows an incremental window re-reads cost no request — unless the
+ * move stayed inside the second they were read in, which whole-second write_dates cannot show.
  */
 export async function changedRecordIds(
   run: Pick<ModelRun, 'sql' | 'table' | 'columns' | 'entry'>,
   records: readonly Record<string, unknown>[],
+  unsettledFrom: Date | null = null,
 ): Promise<number[]> {
   let page: ReturnType<typeof encodePage>;
   try {
@@ -90,11 +93,15 @@ export async function changedRecordIds(
   const differs = cols.length
     ? `(${cols.map((n) => `t.${n}`).join(', ')}) is distinct from (${cols.map((n) => `src.${n}`).join(', ')})`
     : 'false';
+  const unsettled =
+    unsettledFrom && run.columns.some((c) => c.name === 'write_date')
+      ? `or src.write_date >= date_trunc('second', $2::timestamptz)`
+      : '';
   const rows = await run.sql.unsafe<{ id: string }[]>(
     `select src.id from json_to_recordset($1::text::json) as src(${defs})
        left join ${mirrorTable(run.table)} t on t.id = src.id
-      where t.id is null or ${differs}`,
-    [page.json],
+      where t.id is null or ${differs} ${unsettled}`,
+    unsettled ? [page.json, unsettledFrom as Date] : [page.json],
   );
   return rows.map((r) => Number(r.id));
 }

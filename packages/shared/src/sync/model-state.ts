@@ -15,6 +15,8 @@ export interface ModelState {
   windowCursor: number;
   windowMaxSeen: Date | null;
   windowClock: Date | null;
+  /** Odoo's clock when the last completed read began: newer records may hide a same-second rewrite. */
+  unsettledFrom: Date | null;
   pageSize: number | null;
   columns: Column[] | null;
   /** Per-company columns (odoo.<table>__company), as last read from fields_get. */
@@ -50,6 +52,7 @@ export async function loadState(
     windowCursor: Number(r.window_cursor),
     windowMaxSeen: r.window_max_seen,
     windowClock: r.window_clock,
+    unsettledFrom: r.unsettled_from,
     pageSize: r.page_size,
     columns: r.columns,
     companyColumns: r.company_columns ?? [],

@@ -78,7 +78,9 @@ export async function fetchPage(
       // Read with the page, before its transaction: the commit writes both or neither.
       if (run.companyColumns.length) {
         // A page by COPY holds new records only.
-        const ids = got.page ? got.page.ids : await changedRecordIds(run, got.records);
+        const ids = got.page
+          ? got.page.ids
+          : await changedRecordIds(run, got.records, run.state.unsettledFrom);
         got.companies = await fetchCompanyValues(run, ids);
       }
       return got;

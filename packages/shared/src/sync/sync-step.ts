@@ -48,9 +48,10 @@ export async function snapshot(run: ModelRun): Promise<void> {
     // rows is recounted: a re-snapshot (--full) starts over a table that may already hold rows.
     await sql.unsafe(
       `update ods.sync_state set snapshot_started_at = now(), snapshot_total = $2, high_water = $3,
-         snapshot_cursor = 0, rows = (select count(*) from ${mirrorTable(run.table)}), updated_at = now()
+         unsettled_from = $4, snapshot_cursor = 0, rows = (select count(*) from ${mirrorTable(run.table)}),
+         updated_at = now()
        where model = $1`,
-      [entry.model, total, hw],
+      [entry.model, total, hw, odooNow(run)],
     );
     Object.assign(state, await loadState(sql, entry.model));
   }
@@ -158,13 +159,13 @@ export async function incremental(run: ModelRun): Promise<boolean> {
   const keepRows = needsRows(entry.dependents);
   // The newest write_date read so far in this window pass (pages are prepared in order).
   let newest = latest(state.windowMaxSeen, state.highWater);
-  let passClock = state.windowClock;
+  // Odoo's clock before the pass's first read (kept across invocations): the high-water mark never
+  // passes it, and records dated in or after its second count as unsettled on the next pass.
+  const passClock = state.windowClock ?? odooNow(run);
   let passFinished = false;
   await pipelinePages(run, state.windowCursor, {
     fetch: (after) => fetchPage(run, [...entry.domain, ...window, ['id', '>', after]]),
     prepare: (got, from, last, finished) => {
-      // Odoo's clock as it served the pass's first page.
-      passClock ??= odooNow(run);
       const page = encodePage(entry.model, run.columns, got.records ?? [], keepRows);
       page.companies = got.companies;
       newest = latest(newest, page.maxWriteDate ? parseOdooDatetime(page.maxWriteDate) : null);
@@ -180,7 +181,8 @@ export async function incremental(run: ModelRun): Promise<boolean> {
         (tx, w) =>
           finished
             ? tx`update ods.sync_state set high_water = ${highWater}, window_since = null, window_cursor = 0,
-              window_max_seen = null, window_clock = null, rows = rows + ${w.inserted},
+              window_max_seen = null, window_clock = null, unsettled_from = ${clock},
+              rows = rows + ${w.inserted},
               last_success_at = now(), page_size = ${run.pageSize.current}, updated_at = now()
               where model = ${entry.model}`
             : tx`update ods.sync_state set window_since = ${since}, window_cursor = ${last},
@@ -204,6 +206,7 @@ export async function incremental(run: ModelRun): Promise<boolean> {
         finished
           ? {
               highWater,
+              unsettledFrom: clock,
               windowSince: null,
               windowCursor: 0,
               windowMaxSeen: null,
