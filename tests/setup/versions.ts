@@ -6,6 +6,9 @@ import { ODOO_VERSIONS, type OdooVersion } from '../../packages/odoo-sim/src/ver
 //   one, and the tests that list versions themselves run that version's cases.
 // - Plain `npm test` leaves ODOO_VERSION unset: simulators default to 17, and the tests that list
 //   versions run a fast subset (ODOO_VERSIONS=all or a list like 16,18 widens it).
+// - ODOO_TEST_PROTOCOL names the transport the sync harness speaks: `jsonrpc` by default (what
+//   plain `npm test` uses), `auto` for each version's default (JSON-2 on 19), or `xmlrpc`; the
+//   version matrix runs every version over its default and over XML-RPC.
 
 export type { OdooVersion };
 
@@ -25,6 +28,21 @@ function parseVersion(name: string, raw: string): OdooVersion {
     );
   }
   return v as OdooVersion;
+}
+
+const TEST_PROTOCOLS = ['jsonrpc', 'xmlrpc', 'json2', 'auto'] as const;
+export type TestProtocol = (typeof TEST_PROTOCOLS)[number];
+
+/** The transport of a sync harness that names none: ODOO_TEST_PROTOCOL, else JSON-RPC. */
+export function defaultTestProtocol(env = process.env): TestProtocol {
+  const raw = env.ODOO_TEST_PROTOCOL?.trim().toLowerCase();
+  if (!raw) return 'jsonrpc';
+  if (!TEST_PROTOCOLS.includes(raw as TestProtocol)) {
+    throw new OdooVersionsError(
+      `ODOO_TEST_PROTOCOL: "${raw}" is not one of ${TEST_PROTOCOLS.join(', ')}`,
+    );
+  }
+  return raw as TestProtocol;
 }
 
 /** The version of a simulator started without one: ODOO_VERSION, else 17. */

@@ -16,7 +16,7 @@ import {
 } from '../../packages/shared/src/sync/run-slice.ts';
 import { destroyCluster, startCluster } from '../../tools/local-stack/src/cluster.ts';
 import { LOCAL_DIR } from '../../tools/local-stack/src/paths.ts';
-import { defaultOdooVersion } from '../setup/versions.ts';
+import { defaultOdooVersion, defaultTestProtocol } from '../setup/versions.ts';
 
 /**
  * A sync test's world: its own Postgres cluster (the sync owns the odoo/ods schemas, so files
@@ -56,7 +56,8 @@ export async function startSyncHarness(simOpts: SimOptions = {}): Promise<SyncHa
   const env: Record<string, string> = {
     SUPABASE_DB_URL: cluster.url,
     ...sim.env,
-    ODOO_PROTOCOL: 'jsonrpc',
+    // The transport under test (tests/setup/versions.ts): JSON-RPC unless the matrix says.
+    ODOO_PROTOCOL: defaultTestProtocol(),
     SYNC_MAX_RPS: '0',
   };
   const sql = postgres(cluster.url, { max: 3, onnotice: () => {} });

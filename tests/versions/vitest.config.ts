@@ -2,10 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // `npm run test:versions`: the sync, reporting and page suites once per Odoo version the
-// simulator speaks (tests/setup/versions.ts), each version a project with ODOO_VERSION set, plus
-// the 17 → 18 upgrade under a running copy. Plain `npm test` runs them on 17 (and a fast subset
-// of the version cases).
+// simulator speaks and per transport (tests/setup/versions.ts) — each version over its default
+// (`auto`: JSON-RPC on 16–18, JSON-2 on 19) and over XML-RPC, each pair a project with
+// ODOO_VERSION and ODOO_TEST_PROTOCOL set — plus the 17 → 18 upgrade under a running copy.
+// Plain `npm test` runs them on 17 over JSON-RPC (and a fast subset of the version cases).
+// ODOO_TEST_PROTOCOLS=auto (or xmlrpc) narrows the transports.
 const VERSIONS = [16, 17, 18, 19];
+const PROTOCOLS = (process.env.ODOO_TEST_PROTOCOLS ?? 'auto,xmlrpc')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
 const PER_VERSION = [
   'tests/sync/**/*.test.ts',
   'tests/reporting/**/*.test.ts',
@@ -33,15 +39,17 @@ export default defineConfig({
     maxWorkers: 2,
     reporters: ['default'],
     projects: [
-      ...VERSIONS.map((v) => ({
-        extends: true as const,
-        test: {
-          name: `odoo-${v}`,
-          include: PER_VERSION,
-          exclude: ONCE,
-          env: { ODOO_VERSION: String(v) },
-        },
-      })),
+      ...VERSIONS.flatMap((v) =>
+        PROTOCOLS.map((protocol) => ({
+          extends: true as const,
+          test: {
+            name: `odoo-${v}-${protocol}`,
+            include: PER_VERSION,
+            exclude: ONCE,
+            env: { ODOO_VERSION: String(v), ODOO_TEST_PROTOCOL: protocol },
+          },
+        })),
+      ),
       {
         extends: true as const,
         test: { name: 'once', include: ONCE },
