@@ -89,6 +89,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   const rows: Row[] = [];
   let firstCopyS = 0;
   let firstVisibleS = 0;
+  let visible = { seconds: 0, rescued: false };
   try {
     for (const mode of MODES) {
       await stack.platform({ ...sim.env, SYNC_REPORTS_FULL: mode.env });
@@ -97,8 +98,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         const k0 = performance.now();
         await stack.kickSync();
         firstCopyS = await stack.waitFirstCopy(1_800_000, ctx.log);
-        while ((await stack.api.companies()).length === 0)
-          await new Promise((r) => setTimeout(r, 500));
+        visible = await stack.waitReportsVisible(ctx.quick ? 120_000 : 300_000);
         firstVisibleS = (performance.now() - k0) / 1000;
         ctx.log(
           `first copy complete in ${round(firstCopyS, 1)} s, companies on /rest/v1 after ${round(firstVisibleS, 1)} s`,
@@ -135,7 +135,14 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       first_copy_visible_s: {
         value: round(firstVisibleS, 1),
         unit: 's',
-        note: 'kick to companies on /rest/v1',
+        note: visible.rescued
+          ? 'NOT visible by itself: the benchmark refreshed the reports at this point'
+          : 'kick to companies on /rest/v1',
+      },
+      reports_after_copy_s: {
+        value: round(visible.seconds, 1),
+        unit: 's',
+        note: 'first copy complete → companies on /rest/v1',
       },
     };
     for (const r of rows) {
@@ -161,7 +168,11 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       '',
       `A marker is a payment of the whole residual of an open customer invoice, made through the simulator's control API at a random moment (about every 12 s with the one-minute cron, every 4 s with the 10-second schedule); its lag is the time until that invoice is no longer in \`reporting.open_invoices\` as read through /rest/v1 (polled every 0.5 s). The 10-second schedule: pg_cron's \`odoo-sync\` job paused (\`cron.alter_job(active => false)\`) and the job's own SQL, \`select ods.invoke_sync('sync', 'cron-10s')\`, run by the benchmark on every wall-clock multiple of 10 s. Windows: ${windows['1min'] / 1000} s (one-minute cron) and ${windows['10s'] / 1000} s (10 s) of new markers, then until every marker is seen (timeout 300 s). Report upkeep: the sync's end-of-run maintenance incremental, or a full rebuild of every report (\`SYNC_REPORTS_FULL=on\`, today's behaviour and the baseline), the Edge Functions restarted with the setting.`,
       '',
-      `First copy (${label('incremental')}): every model copied ${round(firstCopyS, 1)} s after the first invocation, companies readable on /rest/v1 after ${round(firstVisibleS, 1)} s.`,
+      `First copy (${label('incremental')}): every model copied ${round(firstCopyS, 1)} s after the first invocation, ${
+        visible.rescued
+          ? `the reports still empty on /rest/v1 ${round(visible.seconds, 1)} s later (a refresh started mid-copy, planned before the tables had statistics, was still running): the benchmark cancelled it, analysed the mirror and refreshed the reports itself, ${round(firstVisibleS, 1)} s after the first invocation`
+          : `companies readable on /rest/v1 after ${round(firstVisibleS, 1)} s (${round(visible.seconds, 1)} s after the copy)`
+      }.`,
       '',
       '| report upkeep | schedule | markers | lag p50 s | lag p95 s | max s | after the tick p50 / p95 s | timeouts | sync runs | target |',
       '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
