@@ -60,16 +60,13 @@ async function measureCase(
     });
     const [{ syncs }] = await stack.sql`select count(*)::int as syncs from ods.runs
       where mode = 'sync' and started_at >= ${from}`;
-    // The scheduled calls (not the function's own continuations): what a marker waited for.
-    const ticks = (
-      await stack.sql`select (extract(epoch from started_at) * 1000)::float as at from ods.runs
-        where mode = 'sync' and trigger in ('cron', 'cron-10s') and started_at >= ${from}
-        order by started_at`
-    ).map((r) => Number(r.at));
-    const afterTick = run.lags.flatMap((lag, i) => {
-      const tick = ticks.find((t) => t >= run.paidAt[i]);
-      return tick === undefined ? [] : [lag - (tick - run.paidAt[i]) / 1000];
-    });
+    // What each marker waited for the schedule: until the next minute (pg_cron fires at second
+    // 0) or the next multiple of 10 s (the driver). The rest is the sync's: queueing behind an
+    // earlier invocation, reading, writing, report upkeep, the 0.5 s poll.
+    const period = schedule.driverMs || 60_000;
+    const afterTick = run.lags.map(
+      (lag, i) => lag - (Math.ceil(run.paidAt[i] / period) * period - run.paidAt[i]) / 1000,
+    );
     return { run, syncs, afterTick };
   } finally {
     await driver?.stop();
@@ -153,7 +150,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       figures[`after_tick_p95_${r.mode}_${r.schedule}`] = {
         value: round(percentile(r.afterTick, 95), 1),
         unit: 's',
-        note: 'from the scheduled call to visible: sync + report upkeep + poll',
+        note: 'from the next scheduled moment to visible: queueing + sync + report upkeep + poll',
       };
       figures[`timeouts_${r.mode}_${r.schedule}`] = {
         value: r.run.timeouts,
@@ -180,6 +177,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         (r) =>
           `| ${label(r.mode)} | ${sched(r.schedule)} | ${r.run.lags.length} | ${r.p50} | ${r.p95} | ${r.max} | ${round(percentile(r.afterTick, 50), 1)} / ${round(percentile(r.afterTick, 95), 1)} | ${r.run.timeouts} | ${r.syncs} | ${r.mode === 'incremental' && r.schedule === '1min' ? (r.p95 <= 75 && !r.run.timeouts ? 'p95 ≤ 75: ok' : 'p95 ≤ 75: MISSED') : ''} |`,
       ),
+      '',
+      '"After the tick": for each marker, from the first scheduled moment after its payment (second 0 of the next minute, or the next multiple of 10 s) to the invoice leaving the view — waiting for an earlier invocation still running, the sync, the report upkeep and the 0.5 s poll; the lag without the wait for the schedule (which averages half its period).',
       '',
       "Until the incremental maintenance lands, `SYNC_REPORTS_FULL` is not read and both upkeep rows measure the same (today's) behaviour.",
     ].join('\n');

@@ -120,14 +120,16 @@ async function snapshot(
   );
   const copied = stack.waitFirstCopy(3_600_000);
   let doneS = 0;
-  copied.then((s) => {
-    doneS = s;
-  });
+  copied.then(
+    (s) => {
+      doneS = s;
+    },
+    () => {}, // seen below when awaited; a copy left unfinished ends with its cluster
+  );
   await Promise.race([copied, sleep(windowS * 1000)]);
   const windowRecords = await mirrored(stack);
   const windowSeconds = doneS || (performance.now() - t0) / 1000;
   if (complete) await copied;
-  else copied.catch(() => {}); // the cluster goes away under it
   const failed = await side;
   if (failed) throw failed;
   return {
