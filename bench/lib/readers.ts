@@ -4,7 +4,7 @@
 // readers' client work does not share an event loop with the gateway they measure. Prints one
 // JSON line: the query names and every request as [start epoch ms, ms, ok 1/0, query index].
 import { pageApi } from './bench-stack.ts';
-import { dashboardQueries } from './dashboard-queries.ts';
+import { dashboardQueries } from './page-reads.ts';
 
 const [url, n, seconds, company, partner] = process.argv.slice(2);
 const names = Object.keys(dashboardQueries(pageApi(url), 0, null));

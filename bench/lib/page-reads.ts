@@ -1,5 +1,5 @@
-// The reads the report page makes (web/src/main.ts through web/src/api.ts), by name: what a
-// dashboard reader asks for, as of today and as of a picked date.
+// The reads the report page makes (web/src/main.ts through web/src/api.ts) over /rest/v1, by
+// name: what a dashboard reader asks for, as of today and as of a picked date.
 import type { Api } from './bench-stack.ts';
 
 const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
