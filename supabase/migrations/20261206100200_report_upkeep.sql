@@ -128,6 +128,7 @@ begin
   execute format('delete from %s', report);
   execute format('insert into %s select * from %s__source', report, report);
   get diagnostics n = row_count;
+  execute format('analyze %s', report);
   return n;
 end $$;
 revoke all on function ods.rebuild_report(text) from public;

@@ -287,7 +287,8 @@ begin
     t0 := clock_timestamp();
     if maintain_reports.full or matview = any (never) then
       perform ods.rebuild_report(matview); mode := 'full'; changed := null;
-    elsif cardinality(bulk || moved) = 0 then
+    elsif not (bulk || moved) && (select v.inputs from ods.reporting_matviews v
+                                    where v.matview = maintain_reports.matview) then
       mode := 'unchanged'; changed := 0;
     else
       execute format('delete from %s', matview);

@@ -51,6 +51,20 @@ begin
       select bool_or(x.seen is distinct from x.cur or x.refreshed_at is null)
              or exists (select 1 from ods.report_changes)
         into pending from pg_temp.report_versions x;
+      -- A table still being snapshotted is half there: its reports are rebuilt once, when the
+      -- snapshot's last page is in (the sync's own upkeep then), not at every cron tick before.
+      if not force and pending and exists (
+           select 1 from ods.report_changes c
+             join ods.reporting_inputs i on i.table_name = c.input
+             join ods.sync_state s on s.model = i.model
+            where c.id is null and s.phase = 'snapshot') then
+        for r in select * from pg_temp.report_versions x order by x.matview loop
+          matview := r.matview; refreshed := false;
+          reason := 'deferred: a snapshot of its inputs is in progress'; ms := null;
+          return next;
+        end loop;
+        continue;
+      end if;
       if not force and not pending then
         for r in select * from pg_temp.report_versions x order by x.matview loop
           update ods.reporting_matviews v set checked_at = now() where v.matview = r.matview;
@@ -147,3 +161,8 @@ grant execute on function ods.report_differences() to service_role;
 comment on function ods.report_differences() is
   'Per maintained report: rows a full rebuild has that the table lacks (missing) and the reverse '
   '(extra). All zero = the upkeep matches a full rebuild';
+
+-- Cheap when nothing changed, so every minute: a refresh the sync could not run (busy, budget)
+-- waits one minute at most, not five.
+select cron.unschedule('reporting-refresh');
+select cron.schedule('reporting-refresh', '* * * * *', $$select ods.refresh_reporting()$$);
