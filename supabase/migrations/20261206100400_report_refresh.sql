@@ -73,6 +73,24 @@ begin
         end loop;
         continue;
       end if;
+      -- A full rebuild (forced, a bulk load, a report never filled) runs within a budget only if
+      -- the last one — or, before the first, one second per 50,000 journal items — fits in what
+      -- is left of it; otherwise the next call without a budget (the cron job) does it.
+      if budget_ms is not null
+         and (force or exists (select 1 from ods.report_changes c where c.id is null)
+              or exists (select 1 from pg_temp.report_versions x where x.refreshed_at is null))
+         and coalesce((select sum(v.last_ms) from ods.reporting_matviews v
+                        where v.maintained and v.last_mode = 'full'),
+                      (select c.reltuples / 50 from pg_class c
+                        where c.oid = 'odoo.account_move_line'::regclass))
+             > budget_ms - extract(epoch from clock_timestamp() - started) * 1000 then
+        for r in select * from pg_temp.report_versions x order by x.matview loop
+          matview := r.matview; refreshed := false; reason := 'deferred (budget spent): full';
+          ms := null;
+          return next;
+        end loop;
+        continue;
+      end if;
       for r in select u.*, x.cur, x.synced from ods.maintain_reports(force) u
                  join pg_temp.report_versions x on x.matview = u.matview loop
         update ods.reporting_matviews v
