@@ -152,7 +152,9 @@ describe('reports maintained by change equal a full rebuild (issue #14 property)
         const r = gen.rnd.next();
         const mode: SyncMode = r < 0.7 ? 'sync' : r < 0.9 ? 'reconcile' : 'verify';
         const n = gen.rnd.int(0, 5);
-        history.push(`round ${round}: ${n} change(s), then a ${mode === 'sync' ? 'sync' : `${mode} pass`}`);
+        history.push(
+          `round ${round}: ${n} change(s), then a ${mode === 'sync' ? 'sync' : `${mode} pass`}`,
+        );
         for (let i = 0; i < n; i++) history.push(`  ${gen.step()}`);
         const summaries = await h.syncToEnd({ mode });
         const errors = summaries.flatMap((s) =>
