@@ -1,8 +1,7 @@
-import type { CompanyBooks } from '../../packages/odoo-sim/src/books-types.ts';
 import { dateToDays } from '../../packages/odoo-sim/src/dates.ts';
-import type { RunningSim } from '../../packages/odoo-sim/src/index.ts';
-import { Prng } from '../../packages/odoo-sim/src/prng.ts';
 import { NO_DATE } from '../../packages/odoo-sim/src/table.ts';
+import { ChangeContext } from './change-context.ts';
+import { MASTER_DATA_CHANGES } from './master-data-changes.ts';
 
 /**
  * Random changes a finance team makes in Odoo, applied to a running simulator through its
@@ -11,76 +10,10 @@ import { NO_DATE } from '../../packages/odoo-sim/src/table.ts';
  * simulator's state, so a seed replays the same sequence on the same book. `step()` returns
  * a line saying what it did, for the failure message.
  */
-export class ChangeGenerator {
-  readonly rnd: Prng;
+export class ChangeGenerator extends ChangeContext {
   /** Changes Odoo refused (an error that changed nothing); they are part of the sequence too. */
   refused = 0;
   applied = 0;
-  private renames = 0;
-
-  constructor(
-    private readonly sim: RunningSim,
-    seed: number,
-  ) {
-    this.rnd = new Prng(seed);
-  }
-
-  private get c() {
-    return this.sim.control;
-  }
-
-  /** A column's raw array (re-read each time: tables reallocate as they grow). */
-  private col(model: string, name: string): any {
-    return this.c.store.table(model).col(name).data;
-  }
-
-  /** Ids of live rows of `model` whose position passes `ok`. */
-  private ids(model: string, ok: (p: number) => boolean): number[] {
-    const t = this.c.store.table(model);
-    const out: number[] = [];
-    for (let p = 0; p < t.n; p++) if (t.alive[p] && ok(p)) out.push(t.ids[p]);
-    return out;
-  }
-
-  private pos(model: string, id: number): number {
-    return this.c.store.table(model).pos(id);
-  }
-
-  private get today(): number {
-    return Math.floor(this.c.store.clock.nowUs() / 86_400_000_000);
-  }
-
-  private day(offsetFrom: number, lo: number, hi: number): string {
-    return isoDay(offsetFrom + this.rnd.int(lo, hi));
-  }
-
-  private company(): CompanyBooks {
-    return this.rnd.pick(this.c.books.companies);
-  }
-
-  /** An active partner usable in `companyId` (shared, or of that company). */
-  private partner(companyId: number): number {
-    const company = this.col('res.partner', 'company_id') as Int32Array;
-    const active = this.col('res.partner', 'active') as Uint8Array;
-    const ok = this.ids(
-      'res.partner',
-      (p) => active[p] === 1 && (company[p] === 0 || company[p] === companyId),
-    );
-    return this.rnd.pick(ok);
-  }
-
-  private moves(ok: (p: number, state: string, type: string) => boolean): number[] {
-    const state = this.col('account.move', 'state');
-    const type = this.col('account.move', 'move_type');
-    return this.ids('account.move', (p) => ok(p, state[p], type[p]));
-  }
-
-  /** Moves that are not a payment's entry (those follow their payment). */
-  private plainMoves(ok: (state: string, type: string) => boolean): number[] {
-    const field = this.c.store.traits.payments18 ? 'origin_payment_id' : 'payment_id';
-    const payment = this.col('account.move', field) as Int32Array;
-    return this.moves((p, s, t) => !payment[p] && ok(s, t));
-  }
 
   /** One random change (another kind is drawn when one finds nothing to act on). */
   step(): string {
@@ -119,11 +52,11 @@ export class ChangeGenerator {
       [3, 'delete-posted', () => this.deletePosted()],
       [2, 'ref', () => this.ref()],
       [4, 'move-company', () => this.moveCompany()],
-      [3, 'partner-company', () => this.partnerCompany()],
-      [4, 'partner-rename', () => this.partnerRename()],
-      [2, 'partner-archive', () => this.partnerArchive()],
-      [4, 'account', () => this.account()],
-      [1, 'currency-decimals', () => this.currencyDecimals()],
+      ...MASTER_DATA_CHANGES.map(([w, name, op]): [number, string, () => string | null] => [
+        w,
+        name,
+        () => op(this),
+      ]),
       [2, 'activity', () => `${this.c.activity.step(this.rnd.int(1, 5)).changes} changes`],
     ];
     const total = ops.reduce((s, [w]) => s + w, 0);
@@ -409,71 +342,4 @@ export class ChangeGenerator {
     if (post) this.c.edits.post(id);
     return `move ${id} from company ${from} to ${to.id}${post ? ', posted' : ''}`;
   }
-
-  private partnerCompany(): string {
-    const parent = this.col('res.partner', 'parent_id') as Int32Array;
-    const id = this.rnd.pick(this.ids('res.partner', (p) => parent[p] === 0));
-    const to = this.rnd.chance(0.4) ? 0 : this.company().id;
-    this.c.edits.setPartnerCompany(id, to);
-    return `partner ${id} to company ${to || 'none'}`;
-  }
-
-  private partnerRename(): string {
-    const id = this.rnd.pick(this.ids('res.partner', () => true));
-    const name = `Renombrado ${++this.renames} ${this.rnd.pick(['S.L.', 'SA', '& Hijos', 'Ñandú'])}`;
-    this.c.edits.renamePartner(id, name);
-    return `partner ${id} renamed "${name}"`;
-  }
-
-  private partnerArchive(): string {
-    const active = this.col('res.partner', 'active') as Uint8Array;
-    const id = this.rnd.pick(this.ids('res.partner', () => true));
-    const now = active[this.pos('res.partner', id)] !== 1;
-    this.c.update('res.partner', id, { active: now });
-    return `partner ${id} ${now ? 'unarchived' : 'archived'}`;
-  }
-
-  /** An account's type (trade ↔ not), its non_trade flag or its reconcile flag. */
-  private account(): string {
-    const c = this.company();
-    const meta = this.c.books.accountMeta;
-    const r = this.rnd.next();
-    if (r < 0.45) {
-      const id = this.rnd.chance(0.7) ? c.accounts.asset_current : c.accounts.receivable;
-      const type = meta.get(id)?.type === 'asset_receivable' ? 'asset_current' : 'asset_receivable';
-      this.c.edits.writeAccount(id, { accountType: type });
-      return `account ${id} type ${type}`;
-    }
-    if (r < 0.7) {
-      const id = this.rnd.pick([c.accounts.receivable, c.accounts.payable]);
-      const at = this.c.store.table('account.account');
-      const now = (at.col('non_trade').data as Uint8Array)[at.pos(id)] !== 1;
-      this.c.edits.writeAccount(id, { nonTrade: now });
-      return `account ${id} non_trade ${now}`;
-    }
-    const id = this.rnd.pick([
-      c.accounts.liability_current,
-      c.accounts.tax_out,
-      c.accounts.asset_current,
-    ]);
-    const now = !meta.get(id)?.reconcile;
-    this.c.edits.writeAccount(id, { reconcile: now });
-    return `account ${id} reconcile ${now}`;
-  }
-
-  /** One more decimal for a currency (Odoo refuses fewer once it is used). */
-  private currencyDecimals(): string | null {
-    const c = this.company();
-    const id = this.rnd.chance(0.7) ? c.currencyId : this.rnd.pick(c.foreign).currencyId;
-    const places = (this.col('res.currency', 'decimal_places') as Int32Array)[
-      this.pos('res.currency', id)
-    ];
-    if (places >= 4) return null;
-    this.c.edits.setCurrencyDecimals(id, places + 1);
-    return `currency ${id} to ${places + 1} decimals`;
-  }
-}
-
-export function isoDay(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
 }
