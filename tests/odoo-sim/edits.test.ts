@@ -7,7 +7,7 @@ import { control } from './rpc-helpers.ts';
 // SimControl.edits: what users change in Odoo's UI, with Odoo's rules (a posted entry is
 // read-only until reset to draft, which removes its reconciliations; only drafts are posted or
 // edited; accounts, currencies and partners with their side effects).
-describe.each([16, 17, 18] as const)('odoo-sim edits like Odoo %i', (v) => {
+describe.each([16, 17, 18, 19] as const)('odoo-sim edits like Odoo %i', (v) => {
   let sim: RunningSim;
   beforeAll(async () => {
     sim = await startOdooSim({ scale: 1500, seed: 4, odooVersion: v });
