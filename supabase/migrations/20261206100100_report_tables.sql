@@ -107,6 +107,23 @@ select l.company_id, l.account_id, date_trunc('month', l.date)::date as month,
 create unique index on reporting_private.account_month_totals (account_id, company_id, month);
 grant select on reporting_private.account_month_totals to service_role;
 
+-- Posted journal items not yet matched (unreconciled, with a residual) per journal, account and
+-- month: the cash position's outstanding receipts and payments, without reading every unmatched
+-- item of every bank journal.
+create materialized view reporting_private.unmatched_month_totals as
+select l.journal_id, l.account_id, date_trunc('month', l.date)::date as month,
+       coalesce(sum(l.amount_residual) filter (where l.amount_residual > 0), 0) as receipts,
+       coalesce(-sum(l.amount_residual) filter (where l.amount_residual < 0), 0) as payments,
+       sum(l.amount_residual) as residual, sum(l.amount_residual_currency) as residual_currency,
+       count(*) as lines
+  from odoo.account_move_line l
+ where l.parent_state = 'posted' and not coalesce(l.reconciled, false)
+   and coalesce(l.amount_residual, 0) <> 0
+   and l.journal_id is not null and l.account_id is not null and l.date is not null
+ group by l.journal_id, l.account_id, date_trunc('month', l.date)::date;
+create unique index on reporting_private.unmatched_month_totals (journal_id, account_id, month);
+grant select on reporting_private.unmatched_month_totals to service_role;
+
 -- Leaves first: a report is converted after every report reading it, so what is created again
 -- after each conversion is plain views (the readers' sources and the consumer views).
 select ods.materialized_view_to_table(v::regclass) from unnest(array[
@@ -114,19 +131,20 @@ select ods.materialized_view_to_table(v::regclass) from unnest(array[
   'reporting_private.partner_balances', 'reporting_private.partner_ledger',
   'reporting_private.cashflow_by_due_week', 'reporting_private.trade_items',
   'reporting_private.open_documents', 'reporting_private.cash_position',
-  'reporting_private.revenue_expenses_by_month', 'reporting_private.account_month_totals']) v;
+  'reporting_private.revenue_expenses_by_month', 'reporting_private.account_month_totals',
+  'reporting_private.unmatched_month_totals']) v;
 
 -- What the upkeep looks rows up by: a partner's items and ledger lines (NULL partner = 0, as
--- partner_balances keys it), the items due in a week, the items of an account in a month, the
--- payments not yet matched per journal.
+-- partner_balances keys it), the open items due in a week, the items of an account in a month,
+-- the unmatched items of an account and journal in a month.
 create index on reporting_private.trade_items (company_id, (coalesce(partner_id, 0)));
-create index on reporting_private.trade_items (company_id, aging_date);
+create index on reporting_private.trade_items (company_id, aging_date) where amount_residual <> 0;
 create index on reporting_private.partner_ledger
   (company_id, (coalesce(partner_id, 0)), date, line_id);
 create index if not exists account_move_line_account_date_idx
   on odoo.account_move_line (account_id, date);
-create index if not exists account_move_line_unmatched_journal_idx
-  on odoo.account_move_line (journal_id)
+create index if not exists account_move_line_unmatched_idx
+  on odoo.account_move_line (account_id, journal_id, date)
   where parent_state = 'posted' and not coalesce(reconciled, false)
     and coalesce(amount_residual, 0) <> 0;
 
@@ -135,14 +153,16 @@ alter table ods.reporting_matviews
   -- incremental | full: how the last upkeep that changed the report did it
   add column last_mode text;
 insert into ods.reporting_matviews (matview, position, inputs)
-values ('reporting_private.account_month_totals', 105, '{account_move_line}');
+values ('reporting_private.account_month_totals', 105, '{account_move_line}'),
+       ('reporting_private.unmatched_month_totals', 106, '{account_move_line}');
 update ods.reporting_matviews set maintained = true
  where matview in ('reporting_private.trade_items', 'reporting_private.trade_item_partials',
                    'reporting_private.aged_items', 'reporting_private.partner_balances',
                    'reporting_private.partner_ledger', 'reporting_private.cashflow_by_due_week',
                    'reporting_private.open_documents', 'reporting_private.cash_position',
                    'reporting_private.revenue_expenses_by_month',
-                   'reporting_private.account_month_totals');
+                   'reporting_private.account_month_totals',
+                   'reporting_private.unmatched_month_totals');
 comment on column ods.reporting_matviews.maintained is
   'A table kept current from ods.report_changes (its full definition: <matview>__source), not a '
   'materialized view';

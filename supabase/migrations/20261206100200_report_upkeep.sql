@@ -50,8 +50,8 @@ language sql stable set search_path = '' as $$
     left join per_line pl on pl.line_id = l.line_id
 $$;
 
--- Cash and bank position per journal from the account months (the source reads every item of
--- each default account).
+-- Cash and bank position per journal from the account months and the unmatched months (the
+-- source reads every item of each default account and every unmatched item of the journal).
 create function reporting_private.cash_position_rows()
 returns setof reporting_private.cash_position
 language sql stable set search_path = '' as $$
@@ -73,18 +73,14 @@ language sql stable set search_path = '' as $$
      group by j.journal_id
   ),
   outstanding as (
-    select j.journal_id,
-           coalesce(sum(l.amount_residual) filter (where l.amount_residual > 0), 0) as receipts,
-           coalesce(-sum(l.amount_residual) filter (where l.amount_residual < 0), 0) as payments,
-           coalesce(sum(case when j.foreign_currency then l.amount_residual_currency
-                             else l.amount_residual end), 0) as net_currency
+    select j.journal_id, sum(u.receipts) as receipts, sum(u.payments) as payments,
+           coalesce(sum(case when j.foreign_currency then u.residual_currency
+                             else u.residual end), 0) as net_currency
       from journals j
-      join odoo.account_move_line l
-        on l.journal_id = j.journal_id and l.parent_state = 'posted'
-       and not coalesce(l.reconciled, false) and coalesce(l.amount_residual, 0) <> 0
-      join reporting_private.accounts a on a.id = l.account_id
+      join reporting_private.unmatched_month_totals u on u.journal_id = j.journal_id
+      join reporting_private.accounts a on a.id = u.account_id
      where a.reconcile and a.account_type in ('asset_current', 'liability_current')
-       and l.account_id is distinct from j.default_account_id
+       and u.account_id is distinct from j.default_account_id
      group by j.journal_id
   )
   select j.journal_id, j.company_id, j.name, j.code, j.type, j.default_account_id,

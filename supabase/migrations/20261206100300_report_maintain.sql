@@ -263,6 +263,7 @@ begin
         from pg_temp.report_changes_claimed c
        where c.input = 'account_move_line' and c.id is not null and c.date is not null
          and c.company_id is not null and c.account_id is not null;
+    analyze pg_temp.report_months;
     delete from reporting_private.account_month_totals m using pg_temp.report_months k
      where m.account_id = k.account_id and m.company_id = k.company_id and m.month = k.month;
     insert into reporting_private.account_month_totals
@@ -275,6 +276,39 @@ begin
      where l.company_id = k.company_id and l.parent_state = 'posted'
      group by k.company_id, k.account_id, k.month;
     select count(*) into changed from pg_temp.report_months;
+    mode := case when changed = 0 then 'unchanged' else 'incremental' end;
+  end if;
+  ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);
+  return next;
+
+  -- Unmatched months: each touched (journal, account, month) summed again.
+  t0 := clock_timestamp();
+  matview := 'reporting_private.unmatched_month_totals';
+  if maintain_reports.full or bulk && '{account_move_line}' or matview = any (never) then
+    perform ods.rebuild_report(matview); mode := 'full'; changed := null;
+  else
+    drop table if exists pg_temp.report_unmatched;
+    create temp table report_unmatched on commit drop as
+      select distinct c.journal_id, c.account_id, date_trunc('month', c.date)::date as month
+        from pg_temp.report_changes_claimed c
+       where c.input = 'account_move_line' and c.id is not null and c.date is not null
+         and c.journal_id is not null and c.account_id is not null;
+    analyze pg_temp.report_unmatched;
+    delete from reporting_private.unmatched_month_totals m using pg_temp.report_unmatched k
+     where m.journal_id = k.journal_id and m.account_id = k.account_id and m.month = k.month;
+    insert into reporting_private.unmatched_month_totals
+    select k.journal_id, k.account_id, k.month,
+           coalesce(sum(l.amount_residual) filter (where l.amount_residual > 0), 0),
+           coalesce(-sum(l.amount_residual) filter (where l.amount_residual < 0), 0),
+           sum(l.amount_residual), sum(l.amount_residual_currency), count(*)
+      from pg_temp.report_unmatched k
+      join odoo.account_move_line l
+        on l.account_id = k.account_id and l.journal_id = k.journal_id and l.date >= k.month
+       and l.date < (k.month + interval '1 month')::date
+       and l.parent_state = 'posted' and not coalesce(l.reconciled, false)
+       and coalesce(l.amount_residual, 0) <> 0
+     group by k.journal_id, k.account_id, k.month;
+    select count(*) into changed from pg_temp.report_unmatched;
     mode := case when changed = 0 then 'unchanged' else 'incremental' end;
   end if;
   ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);

@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('ods.refresh_reporting', () => {
   it('after the first sync every view is populated, and another call refreshes nothing', async () => {
     const before = await counts();
-    expect(before.size).toBe(15);
+    expect(before.size).toBe(16);
     await h.sql`select * from ods.refresh_reporting()`; // whether or not the sync already did
     const populated = await counts();
     expect([...populated.values()].every((n) => n >= 1)).toBe(true);
@@ -91,13 +91,14 @@ describe('ods.refresh_reporting', () => {
         'revenue_expenses_by_month',
         'trade_item_partials',
         'trade_items',
+        'unmatched_month_totals',
       ].sort(),
     );
     // Each maintained report applied the payment's rows; none was rebuilt in full.
     const modes = await h.sql`select matview, last_mode from ods.reporting_matviews
       where maintained order by matview`;
     expect(modes.filter((m) => m.last_mode !== 'incremental')).toEqual([]);
-    expect(modes).toHaveLength(10);
+    expect(modes).toHaveLength(11);
     const [{ diffs }] = await h.sql`select count(*)::int as diffs from ods.report_differences()
       where missing > 0 or extra > 0`;
     expect(diffs).toBe(0);
@@ -181,7 +182,7 @@ describe('ods.refresh_reporting', () => {
       await h.sql.begin(async (tx) => {
         await tx`set local lock_timeout = '2s'`;
         const rows = await tx`select * from ods.refresh_reporting(true)`;
-        expect(rows.filter((x) => x.refreshed)).toHaveLength(15);
+        expect(rows.filter((x) => x.refreshed)).toHaveLength(16);
       });
     });
   });
@@ -190,7 +191,7 @@ describe('ods.refresh_reporting', () => {
     await refreshAll(h.sql, false);
     const rows = await h.sql`select matview, seen, refreshed_at, last_ms, refreshes
       from ods.reporting_matviews`;
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(16);
     for (const r of rows) {
       expect(r.refreshed_at).toBeInstanceOf(Date);
       expect(Number(r.refreshes)).toBeGreaterThanOrEqual(3);
