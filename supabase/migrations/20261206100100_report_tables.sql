@@ -7,7 +7,8 @@
 
 -- A materialized view → a table of the same name filled from `<name>__source`; the views reading
 -- it (directly or through other views) are dropped and created again as they were: definition,
--- options (security_invoker, security_barrier), owner, grants, comment, indexes.
+-- options (security_invoker, security_barrier), owner, grants, comment, indexes; and so are the
+-- functions returning one of their row types.
 create function ods.materialized_view_to_table(mv regclass) returns void
 language plpgsql set search_path = '' as $$
 declare
@@ -18,6 +19,7 @@ declare
   cmt text;
   indexes text[];
   deps jsonb;
+  funcs jsonb;
   d jsonb;
   stmt text;
   g record;
@@ -55,6 +57,23 @@ begin
     join pg_class c on c.oid = m.oid
     join pg_namespace n on n.oid = c.relnamespace;
 
+  -- Functions returning the row type of one of those views (`returns setof reporting.aged_totals`)
+  -- go with them and come back after them.
+  select coalesce(jsonb_agg(jsonb_build_object(
+           'def', pg_get_functiondef(p.oid),
+           'sig', format('%s(%s)', p.oid::regproc, pg_get_function_identity_arguments(p.oid)),
+           'acl', to_jsonb(p.proacl::text[]), 'owner', pg_get_userbyid(p.proowner),
+           'comment', obj_description(p.oid, 'pg_proc')) order by p.oid), '[]')
+    into funcs
+    from pg_proc p
+   where exists (select 1 from pg_depend x
+                  where x.classid = 'pg_proc'::regclass and x.objid = p.oid
+                    and x.refclassid = 'pg_type'::regclass
+                    and x.refobjid in (select c.reltype from pg_class c
+                                        where c.oid = mv
+                                           or format('%I.%I', c.relnamespace::regnamespace, c.relname)
+                                              in (select e->>'name' from jsonb_array_elements(deps) e)));
+
   execute format('drop materialized view %I.%I cascade', nsp, rel);
   execute format('create view %I.%I as %s', nsp, rel || '__source', def);
   execute format('create table %I.%I as select * from %I.%I', nsp, rel, nsp, rel || '__source');
@@ -88,6 +107,20 @@ begin
     end loop;
     if d->>'comment' is not null then
       execute format('comment on %s %s is %L', d->>'kind', d->>'name', d->>'comment');
+    end if;
+  end loop;
+  for d in select * from jsonb_array_elements(funcs) loop
+    execute d->>'def';
+    execute format('alter function %s owner to %I', d->>'sig', d->>'owner');
+    execute format('revoke all on function %s from public', d->>'sig');
+    for g in select * from aclexplode((select array_agg(a::aclitem)
+                                          from jsonb_array_elements_text(
+                                                 coalesce(nullif(d->'acl', 'null'), '[]')) a)) loop
+      execute format('grant %s on function %s to %s', g.privilege_type, d->>'sig',
+                     case g.grantee when 0 then 'public' else quote_ident(pg_get_userbyid(g.grantee)) end);
+    end loop;
+    if d->>'comment' is not null then
+      execute format('comment on function %s is %L', d->>'sig', d->>'comment');
     end if;
   end loop;
 end $$;
@@ -132,13 +165,15 @@ select ods.materialized_view_to_table(v::regclass) from unnest(array[
   'reporting_private.cashflow_by_due_week', 'reporting_private.trade_items',
   'reporting_private.open_documents', 'reporting_private.cash_position',
   'reporting_private.revenue_expenses_by_month', 'reporting_private.account_month_totals',
-  'reporting_private.unmatched_month_totals']) v;
+  'reporting_private.unmatched_month_totals', 'reporting_private.aged_receivable_today',
+  'reporting_private.aged_payable_today']) v;
 
--- What the upkeep looks rows up by: a partner's items and ledger lines (NULL partner = 0, as
+-- What the upkeep looks rows up by: a partner's items, aged items and ledger lines (NULL partner = 0, as
 -- partner_balances keys it), the open items due in a week, the items of an account in a month,
 -- the unmatched items of an account and journal in a month.
 create index on reporting_private.trade_items (company_id, (coalesce(partner_id, 0)));
 create index on reporting_private.trade_items (company_id, aging_date) where amount_residual <> 0;
+create index on reporting_private.aged_items (company_id, (coalesce(partner_id, 0)));
 create index on reporting_private.partner_ledger
   (company_id, (coalesce(partner_id, 0)), date, line_id);
 create index if not exists account_move_line_account_date_idx
@@ -162,7 +197,9 @@ update ods.reporting_matviews set maintained = true
                    'reporting_private.open_documents', 'reporting_private.cash_position',
                    'reporting_private.revenue_expenses_by_month',
                    'reporting_private.account_month_totals',
-                   'reporting_private.unmatched_month_totals');
+                   'reporting_private.unmatched_month_totals',
+                   'reporting_private.aged_receivable_today',
+                   'reporting_private.aged_payable_today');
 comment on column ods.reporting_matviews.maintained is
   'A table kept current from ods.report_changes (its full definition: <matview>__source), not a '
   'materialized view';

@@ -125,6 +125,74 @@ begin
   ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);
   return next;
 
+  -- Aged balances as of today: each touched (company, partner) group aged again (Odoo's
+  -- algorithm as reporting_private.aged_partner_units has it, for the group's items open today);
+  -- a new day, or aged items rebuilt in full, rebuild them from their source.
+  foreach matview in array array['reporting_private.aged_receivable_today',
+                                 'reporting_private.aged_payable_today'] loop
+    t0 := clock_timestamp();
+    if trade_full or bulk && '{res_company,res_currency}' or moved && '{res_company,res_currency}'
+       or matview = any (never)
+       or (select v.as_of from ods.reporting_matviews v
+            where v.matview = maintain_reports.matview) is distinct from current_date then
+      perform ods.rebuild_report(matview); mode := 'full'; changed := null;
+    else
+      execute format('delete from %s a using pg_temp.report_groups g
+                       where a.company_id = g.company_id and a.partner_key = g.partner_key', matview);
+      execute format($q$
+        insert into %s
+        select s.company_id, s.partner_id, p.name, s.b0 * s.f, s.b1 * s.f, s.b2 * s.f, s.b3 * s.f,
+               s.b4 * s.f, s.b5 * s.f, (s.b0 + s.b1 + s.b2 + s.b3 + s.b4 + s.b5) * s.f,
+               coalesce(s.partner_id, 0), current_date
+          from (select i.company_id, i.partner_id,
+                       (case %2$L when 'payable' then -1 else 1 end)
+                         * case max(i.unit) when 100 then 0.01 when 1 then 1 when 1000 then 0.001
+                                            else trim_scale(1::numeric / max(i.unit)) end as f,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date >= current_date), 0)::bigint as b0,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date between current_date - 30 and current_date - 1), 0)::bigint as b1,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date between current_date - 60 and current_date - 31), 0)::bigint as b2,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date between current_date - 90 and current_date - 61), 0)::bigint as b3,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date between current_date - 120 and current_date - 91), 0)::bigint as b4,
+                       coalesce(sum(i.residual) filter (
+                         where i.aging_date <= current_date - 121), 0)::bigint as b5
+                  from (select t.company_id, t.partner_id, t.aging_date, t.unit,
+                               case when t.first_partial_date is null
+                                         or t.first_partial_date > current_date then t.balance_units
+                                    when t.last_partial_date <= current_date then t.final_units
+                                    else t.balance_units
+                                         + (select round(coalesce(sum(p.delta), 0) * t.unit)::bigint
+                                              from reporting_private.trade_item_partials p
+                                             where p.line_id = t.line_id
+                                               and p.max_date <= current_date)
+                               end as residual
+                          from pg_temp.report_groups g
+                          join reporting_private.aged_items t
+                            on t.company_id = g.company_id
+                           and coalesce(t.partner_id, 0) = g.partner_key
+                         where t.kind = %2$L and t.open_during @> current_date) i
+                 group by i.company_id, i.partner_id) s
+          left join reporting_private.partners p on p.partner_id = s.partner_id
+         where (s.b0, s.b1, s.b2, s.b3, s.b4, s.b5) <> (0, 0, 0, 0, 0, 0)$q$,
+        matview, case when matview like '%receivable%' then 'receivable' else 'payable' end);
+      -- A renamed partner's name, wherever it shows.
+      execute format('update %s a set partner_name = p.name
+                        from reporting_private.partners p
+                       where p.partner_id = a.partner_id and a.partner_name is distinct from p.name
+                         and a.partner_id in (select c.id from pg_temp.report_changes_claimed c
+                                               where c.input = ''res_partner'')', matview);
+      select count(*) into changed from pg_temp.report_groups;
+      mode := case when changed = 0 and not moved && '{res_partner}' then 'unchanged'
+                   else 'incremental' end;
+    end if;
+    ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);
+    return next;
+  end loop;
+
   -- Partner balances: each group touched, summed again from its items.
   t0 := clock_timestamp();
   matview := 'reporting_private.partner_balances';

@@ -40,7 +40,7 @@ begin
       -- applied now and seen as pending next time, never missed.
       drop table if exists pg_temp.report_versions;
       create temp table report_versions on commit drop as
-        select v.matview, v.seen, v.refreshed_at,
+        select v.matview, v.seen, v.refreshed_at, v.date_dependent, v.as_of,
                (select coalesce(jsonb_object_agg(i.table_name, i.version), '{}'::jsonb)
                   from ods.reporting_inputs i where i.table_name = any (v.inputs)) as cur,
                (select case when bool_or(s.last_success_at is null) then null
@@ -48,7 +48,8 @@ begin
                   from ods.reporting_inputs i left join ods.sync_state s on s.model = i.model
                  where i.table_name = any (v.inputs)) as synced
           from ods.reporting_matviews v where v.maintained;
-      select bool_or(x.seen is distinct from x.cur or x.refreshed_at is null)
+      select bool_or(x.seen is distinct from x.cur or x.refreshed_at is null
+                     or (x.date_dependent and x.as_of is distinct from current_date))
              or exists (select 1 from ods.report_changes)
         into pending from pg_temp.report_versions x;
       -- A table still being snapshotted is half there: its reports are rebuilt once, when the
