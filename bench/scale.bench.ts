@@ -6,6 +6,7 @@
 // persistent session), the as-of-date functions included; and the 10M / 1M ratios.
 // `--quick`: 100,000 and 1,000,000.
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { destroyCluster, startCluster } from '../tools/local-stack/src/cluster.ts';
@@ -30,6 +31,8 @@ interface SizeResult {
   perView: Record<string, number>;
   queries: QueryTiming[];
   dbBytes: number;
+  /** The machine's 1-minute load average around the queries (the VM's cores are shared). */
+  load: [number, number];
 }
 
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
@@ -72,8 +75,10 @@ async function measureSize(
     await sql.unsafe(`vacuum (analyze) ${rows.map((r) => String(r.matview)).join(', ')}`);
     const [{ bytes }] = await sql`select pg_database_size(current_database())::float as bytes`;
     reader = await openReader(sql, cluster.url);
+    const before = loadavg()[0];
     const queries = await timeQueries(reader, await dashboardQueries(reader), runs, log);
-    return { size, label: label(size), book, refreshMs, perView, queries, dbBytes: bytes };
+    const load: [number, number] = [round(before, 1), round(loadavg()[0], 1)];
+    return { size, label: label(size), book, refreshMs, perView, queries, dbBytes: bytes, load };
   } finally {
     await reader?.end({ timeout: 2 });
     await sql.end({ timeout: 2 });
@@ -123,7 +128,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       r.book.steps,
     )
       .map(([k, v]) => `${k} ${round(v / 1000, 1)} s`)
-      .join(', ')}); database ${round(r.dbBytes / 2 ** 30, 1)} GB with the reports.`;
+      .join(
+        ', ',
+      )}); database ${round(r.dbBytes / 2 ** 30, 1)} GB with the reports; load average ${r.load[0]} → ${r.load[1]} during the queries (${cpus().length} cores).`;
   const markdown = [
     `Books loaded straight into \`odoo.*\` by SQL (\`bench/lib/sql-book.ts\`: the simulator's shape — three companies, its chart and journals, invoices, refunds and bills with product and tax lines, payments through bank or outstanding accounts, partial and full reconciles, miscellaneous entries — over ten years up to today; \`ods.sync_state\` as a finished first copy leaves it), each in its own Postgres 15 cluster (the test clusters' settings). Then a full rebuild of every report (\`ods.refresh_reporting\`, forced), \`vacuum analyze\` of the reports, and every dashboard query as \`authenticated\` on one persistent session, ${runs} runs each after 5 warm-ups; target p95 < 50 ms.`,
     '',
@@ -147,6 +154,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         refreshMs: round(r.refreshMs, 0),
         perView: r.perView,
         dbBytes: r.dbBytes,
+        load: r.load,
         queries: r.queries,
       },
     ]),
