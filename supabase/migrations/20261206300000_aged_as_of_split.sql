@@ -33,7 +33,9 @@ returns table (
   b4 bigint, b5 bigint
 )
 language sql stable set search_path = '' set jit = off set work_mem = '64MB' as $$
-  with items as materialized (
+  with changing as materialized (
+    -- Materialized: the residual (a subquery for items between their first and last partial)
+    -- is computed once per item, not once per bucket below.
     select t.company_id, t.partner_id, t.aging_date, t.unit,
            case when t.first_partial_date is null or t.first_partial_date > aged_partner_units.as_of
                   then t.balance_units
@@ -54,7 +56,11 @@ language sql stable set search_path = '' set jit = off set work_mem = '64MB' as 
        and t.kind = aged_partner_units.kind
        and (aged_partner_units.companies is null
             or t.company_id = any (aged_partner_units.companies))
+  ),
+  items as (
+    select c.company_id, c.partner_id, c.aging_date, c.unit, c.residual from changing c
     union all
+    -- The bulk, streamed into the aggregate straight from the index.
     select t.company_id, t.partner_id, t.aging_date, t.unit, t.final_units
       from reporting_private.aged_items t
      where upper_inf(t.open_during) and t.kind = aged_partner_units.kind
