@@ -16,8 +16,8 @@ import {
   partners,
   reconciles,
   referenceData,
-  syncState,
 } from './sql-book-sql.ts';
+import { syncState } from './sql-book-state.ts';
 
 export interface SqlBookOptions {
   /** Journal items to create (the last document may add up to a few more). */
