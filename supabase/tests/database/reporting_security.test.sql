@@ -98,7 +98,7 @@ select throws_ok($$select * from ods.sync_state$$, '42501', null, 'authenticated
 select throws_ok($$select * from odoo.account_move_line$$, '42501', null,
                  'authenticated cannot read odoo');
 select throws_ok($$delete from reporting_private.trade_items$$, '42501', null,
-                 'the materialized views cannot be written');
+                 'the report tables cannot be written');
 reset role;
 
 -- The demo switch: anon gets what authenticated has, then loses it again.
