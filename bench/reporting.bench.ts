@@ -4,23 +4,13 @@
 // PostgREST's pool) — p50/p95 over repeated runs. Also the refresh: first population, a forced
 // CONCURRENTLY refresh of everything, and the no-change check the sync runs after each slice.
 // The /rest/v1 and page-load figures are measured elsewhere.
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { type SyncHarness, startSyncHarness } from '../tests/sync/harness.ts';
+import { dashboardQueries, openReader, timeQueries } from './lib/dashboard-queries.ts';
 import { round } from './lib/measure.ts';
 import type { BenchContext, BenchReport, Figure } from './lib/types.ts';
 
 export const name = 'reporting';
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-
-interface Query {
-  key: string;
-  what: string;
-  run: (sql: postgres.Sql, i: number) => Promise<unknown>;
-}
 
 export async function run(ctx: BenchContext): Promise<BenchReport> {
   const scale = ctx.quick ? 100_000 : 1_000_000;
@@ -77,112 +67,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     );
 
     // Dashboard queries as `authenticated`, one persistent session (like PostgREST's pool).
-    const url = new URL(h.dbUrl);
-    url.username = 'authenticator';
-    url.password = 'postgres';
-    reader = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    await reader`set role authenticated`;
-    // A reader granted every company (access fails closed: no grant, no rows).
-    const benchUser = '00000000-0000-4000-8000-00000000be4c';
-    await h.sql`insert into ods.access_grants (user_id, company_id) values (${benchUser}, null)
-      on conflict do nothing`;
-    await reader`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', sub: benchUser })}, false)`;
-    const partners = (
-      await reader`select partner_id from reporting.partner_balances where partner_id is not null
-        order by lines desc limit 50`
-    ).map((r) => Number(r.partner_id));
-    const companies = (
-      await reader`select company_id from reporting.companies order by company_id`
-    ).map((r) => Number(r.company_id));
-    const [{ d0, d1 }] = await reader`select min(date)::text as d0, max(date)::text as d1
-      from reporting.partner_ledger`;
-    const span = (Date.parse(d1) - Date.parse(d0)) / 86_400_000;
-    const dateAt = (i: number) =>
-      new Date(Date.parse(d0) + Math.floor((((i * 7919) % 997) / 997) * span) * 86_400_000)
-        .toISOString()
-        .slice(0, 10);
-
-    const queries: Query[] = [
-      {
-        key: 'aged_receivable',
-        what: 'aged receivable as of today, top 100 partners by total',
-        run: (s) => s`select * from reporting.aged_receivable order by total desc limit 100`,
-      },
-      {
-        key: 'aged_totals',
-        what: 'aging buckets chart: reporting.aged_totals (every company, both kinds)',
-        run: (s) => s`select * from reporting.aged_totals order by company_id, kind`,
-      },
-      {
-        key: 'aged_balance_any_date',
-        what: 'aged_balance(random date, receivable), top 100 partners (every company)',
-        run: (s, i) => s`select * from reporting.aged_balance(${dateAt(i)}::date, 'receivable')
-          order by total desc limit 100`,
-      },
-      {
-        key: 'aged_totals_any_date',
-        what: 'as-of date picker: aged_totals_as_of(random date, kind, one company)',
-        run: (s, i) => s`select * from reporting.aged_totals_as_of(${dateAt(i)}::date,
-          ${i % 2 ? 'payable' : 'receivable'}, ${companies[i % companies.length]})`,
-      },
-      {
-        key: 'aged_top_any_date',
-        what: 'as-of date picker: aged_balance_top(random date, kind, 10, one company)',
-        run: (s, i) => s`select * from reporting.aged_balance_top(${dateAt(i)}::date,
-          ${i % 2 ? 'payable' : 'receivable'}, 10, ${companies[i % companies.length]})`,
-      },
-      {
-        key: 'cash_position',
-        what: 'cash and bank position',
-        run: (s) => s`select * from reporting.cash_position order by company_id, journal_code`,
-      },
-      {
-        key: 'cashflow_forecast',
-        what: 'cash-flow forecast, next 13 weeks',
-        run: (s) => s`select * from reporting.cashflow_forecast
-          where week_start < current_date + 91 order by company_id, week_start`,
-      },
-      {
-        key: 'overdue_page',
-        what: 'overdue invoices: first page of 50 by due date + exact count (as PostgREST)',
-        run: (s) => s`select (select count(*) from reporting.open_invoices where overdue) as total,
-          (select json_agg(p) from (select * from reporting.open_invoices where overdue
-                                     order by due_date, move_id limit 50) p) as page`,
-      },
-      {
-        key: 'invoice_search',
-        what: 'open invoices search by partner name (ilike)',
-        run: (s, i) => s`select * from reporting.open_invoices
-          where partner_name ilike ${`%${['a', 'co', 'sa', 'in', 'de'][i % 5]}%`}
-          order by due_date limit 50`,
-      },
-      {
-        key: 'partner_ledger',
-        what: 'partner drill-down: last 100 ledger lines of a busy partner',
-        run: (s, i) => s`select * from reporting.partner_ledger
-          where partner_id = ${partners[i % partners.length]}
-          order by date desc, line_id desc limit 100`,
-      },
-      {
-        key: 'partner_balances',
-        what: 'top 20 partners by open receivable',
-        run: (s) => s`select * from reporting.partner_balances
-          order by receivable_open desc limit 20`,
-      },
-      {
-        key: 'revenue_expenses',
-        what: 'revenue and expenses, last 24 months',
-        run: (s) => s`select * from reporting.revenue_expenses_by_month
-          where month >= date_trunc('month', current_date) - interval '24 months'
-          order by company_id, month`,
-      },
-      {
-        key: 'freshness',
-        what: 'sync_health + freshness ("data as of")',
-        run: (s) => s`select (select json_agg(h) from reporting.sync_health h) as health,
-          (select row_to_json(f) from reporting.freshness f) as freshness`,
-      },
-    ];
+    reader = await openReader(h.sql, h.dbUrl);
+    const queries = await dashboardQueries(reader);
 
     const figures: Record<string, Figure> = {};
     const rowsOut: string[] = [];
@@ -193,22 +79,10 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       populated,
       refreshPerViewMs: perView,
     };
-    for (const q of queries) {
-      for (let i = 0; i < 5; i++) await q.run(reader, i); // warm-up
-      const xs: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < runs; i++) {
-        const s = performance.now();
-        const out = (await q.run(reader, i)) as unknown[];
-        xs.push(performance.now() - s);
-        rows = out.length;
-      }
-      const p50 = round(pct(xs, 50));
-      const p95 = round(pct(xs, 95));
-      figures[`${q.key}_p95_ms`] = { value: p95, unit: 'ms', max: 50, note: q.what };
-      rowsOut.push(`| ${q.what} | ${rows} | ${p50} | ${p95} |`);
-      details[q.key] = { p50, p95, max: round(Math.max(...xs)), rows };
-      ctx.log(`${q.key}: p50 ${p50} ms, p95 ${p95} ms (${rows} rows)`);
+    for (const t of await timeQueries(reader, queries, runs, ctx.log)) {
+      figures[`${t.key}_p95_ms`] = { value: t.p95, unit: 'ms', max: 50, note: t.what };
+      rowsOut.push(`| ${t.what} | ${t.rows} | ${t.p50} | ${t.p95} |`);
+      details[t.key] = { p50: t.p50, p95: t.p95, max: t.max, rows: t.rows };
     }
     figures.refresh_forced_ms = {
       value: round(forced.ms, 0),

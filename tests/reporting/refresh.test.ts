@@ -4,8 +4,8 @@ import { type SyncHarness, startSyncHarness } from '../sync/harness.ts';
 import { agedKeys, refreshAll } from './helpers.ts';
 
 // ods.refresh_reporting: refreshes after a sync that changed its inputs and not otherwise, only
-// the views whose inputs changed, on a change of date for the "as of today" ones, never blocks
-// readers (CONCURRENTLY) and is single-flight.
+// the views whose inputs changed (the maintained reports by applying the changed rows), on a
+// change of date for the "as of today" ones, never blocks readers and is single-flight.
 let h: SyncHarness;
 let other: postgres.Sql;
 
@@ -46,7 +46,7 @@ afterAll(async () => {
 describe('ods.refresh_reporting', () => {
   it('after the first sync every view is populated, and another call refreshes nothing', async () => {
     const before = await counts();
-    expect(before.size).toBe(14);
+    expect(before.size).toBe(16);
     await h.sql`select * from ods.refresh_reporting()`; // whether or not the sync already did
     const populated = await counts();
     expect([...populated.values()].every((n) => n >= 1)).toBe(true);
@@ -79,6 +79,7 @@ describe('ods.refresh_reporting', () => {
     await h.syncToEnd();
     expect(await refreshedSince(before)).toEqual(
       [
+        'account_month_totals',
         'aged_items',
         'aged_payable_today',
         'aged_receivable_today',
@@ -90,8 +91,17 @@ describe('ods.refresh_reporting', () => {
         'revenue_expenses_by_month',
         'trade_item_partials',
         'trade_items',
+        'unmatched_month_totals',
       ].sort(),
     );
+    // Each maintained report applied the payment's rows; none was rebuilt in full.
+    const modes = await h.sql`select matview, last_mode from ods.reporting_matviews
+      where maintained order by matview`;
+    expect(modes.filter((m) => m.last_mode !== 'incremental')).toEqual([]);
+    expect(modes).toHaveLength(13);
+    const [{ diffs }] = await h.sql`select count(*)::int as diffs from ods.report_differences()
+      where missing > 0 or extra > 0`;
+    expect(diffs).toBe(0);
     const after = await h.sql`select * from reporting.aged_receivable`;
     expect(agedKeys(after)).not.toEqual(agedBefore);
     expect(agedKeys(after)).toEqual(agedKeys(c.agedBalance(today, 'receivable')));
@@ -126,7 +136,8 @@ describe('ods.refresh_reporting', () => {
     expect(rows.filter((r) => r.refreshed).map((r) => short(r.matview))).toEqual([
       'open_documents',
     ]);
-    expect(rows.find((r) => r.refreshed)!.reason).toBe('inputs changed: account_move');
+    // A maintained report: the one changed invoice recomputed, not the whole view.
+    expect(rows.find((r) => r.refreshed)!.reason).toBe('incremental (1 keys)');
     const [g] = await h.sql`select refresh_pending from reporting.freshness`;
     expect(g.refresh_pending).toBe(false);
   });
@@ -140,7 +151,8 @@ describe('ods.refresh_reporting', () => {
       'reporting_private.aged_payable_today',
       'reporting_private.aged_receivable_today',
     ]);
-    expect(refreshed.every((r) => r.reason === 'date changed')).toBe(true);
+    // Maintained tables: rebuilt from their definitions once a day.
+    expect(refreshed.every((r) => r.reason === 'full')).toBe(true);
   });
 
   it('readers are not blocked while a refresh runs, and see the new data at its commit', async () => {
@@ -171,7 +183,7 @@ describe('ods.refresh_reporting', () => {
       await h.sql.begin(async (tx) => {
         await tx`set local lock_timeout = '2s'`;
         const rows = await tx`select * from ods.refresh_reporting(true)`;
-        expect(rows.filter((x) => x.refreshed)).toHaveLength(14);
+        expect(rows.filter((x) => x.refreshed)).toHaveLength(16);
       });
     });
   });
@@ -180,7 +192,7 @@ describe('ods.refresh_reporting', () => {
     await refreshAll(h.sql, false);
     const rows = await h.sql`select matview, seen, refreshed_at, last_ms, refreshes
       from ods.reporting_matviews`;
-    expect(rows).toHaveLength(14);
+    expect(rows).toHaveLength(16);
     for (const r of rows) {
       expect(r.refreshed_at).toBeInstanceOf(Date);
       expect(Number(r.refreshes)).toBeGreaterThanOrEqual(3);

@@ -55,6 +55,8 @@ export async function handleControl(
       return { paymentId: c.pay(b.moveId, b.amount, b.date) };
     case 'unreconcile':
       return c.unreconcile(b.lineIds);
+    case 'edit':
+      return c.edits.call(b.op, b.args ?? []);
     case 'set-write-date':
       c.setWriteDate(b.model, b.ids, b.writeDate);
       return { ok: true };

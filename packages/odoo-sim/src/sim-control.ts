@@ -5,6 +5,7 @@ import type { Fault } from './faults.ts';
 import type { OdooHttpServer, RequestCounts } from './odoo-http-server.ts';
 import { makeEnv, search } from './query.ts';
 import { readPage } from './reader.ts';
+import { SimEdits } from './sim-control-edits.ts';
 import { handleControl } from './sim-control-http.ts';
 import { idList, runOp, SimTransaction } from './sim-transaction.ts';
 import type { Store } from './store.ts';
@@ -26,12 +27,16 @@ export class SimControl {
   nextTx = 1;
   private namesBase = 0;
   activity!: ActivityHandle;
+  /** Users' edits of entries and master data with Odoo's rules (reset to draft, cancel…). */
+  readonly edits: SimEdits;
 
   constructor(
     readonly store: Store,
     readonly books: Books,
     private readonly server: OdooHttpServer,
-  ) {}
+  ) {
+    this.edits = new SimEdits(store, books);
+  }
 
   create(model: string, values: Record<string, unknown>): number {
     return this.store.transaction((tx) => tx.create(model, values));

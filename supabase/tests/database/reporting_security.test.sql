@@ -10,7 +10,7 @@ select has_schema('reporting_private');
 select has_role('finanzas_bi');
 select has_function('reporting', 'aged_balance', array['date', 'text']);
 select function_returns('reporting', 'aged_balance', array['date', 'text'], 'setof record');
-select has_function('ods', 'refresh_reporting', array['boolean', 'boolean', 'integer']);
+select has_function('ods', 'refresh_reporting', array['boolean', 'boolean', 'integer', 'boolean']);
 select has_function('ods', 'set_demo_access', array['boolean']);
 select columns_are('reporting', 'aged_receivable', array['company_id', 'partner_id', 'partner_name',
   'not_due', 'days_1_30', 'days_31_60', 'days_61_90', 'days_91_120', 'older', 'total']);
@@ -53,7 +53,7 @@ select ok(not has_schema_privilege('anon', 'cron', 'usage')
 select ok(not has_function_privilege('authenticated',
             'net.http_post(text, jsonb, jsonb, jsonb, integer)', 'execute'),
           'authenticated cannot call net.http_post');
-select ok(not has_function_privilege(r, 'ods.refresh_reporting(boolean, boolean, integer)', 'execute')
+select ok(not has_function_privilege(r, 'ods.refresh_reporting(boolean, boolean, integer, boolean)', 'execute')
           and not has_function_privilege(r, 'ods.set_demo_access(boolean)', 'execute'),
           format('%s cannot refresh or switch demo access', r))
   from unnest(array['anon', 'authenticated', 'finanzas_bi']) r;
@@ -98,7 +98,7 @@ select throws_ok($$select * from ods.sync_state$$, '42501', null, 'authenticated
 select throws_ok($$select * from odoo.account_move_line$$, '42501', null,
                  'authenticated cannot read odoo');
 select throws_ok($$delete from reporting_private.trade_items$$, '42501', null,
-                 'the materialized views cannot be written');
+                 'the report tables cannot be written');
 reset role;
 
 -- The demo switch: anon gets what authenticated has, then loses it again.

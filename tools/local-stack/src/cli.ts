@@ -20,6 +20,7 @@ import { ensureInstalled, testPlan } from './install.ts';
 import { ANON_KEY, SERVICE_ROLE_KEY } from './keys.ts';
 import { BIN, FUNCTIONS_DIR, LOCAL_DIR, ROOT } from './paths.ts';
 import { startPlatform } from './platform.ts';
+import { writeVaultEntries } from './vault-entries.ts';
 
 const DB_DIR = join(LOCAL_DIR, 'db');
 const STACK_FILE = join(LOCAL_DIR, 'stack.json');
@@ -64,23 +65,6 @@ function runningStack(): { pid: number; api: string } | undefined {
     return s;
   } catch {
     return undefined;
-  }
-}
-
-// The cron job reads where to call and with which key from Vault, as on a hosted project.
-async function writeVaultEntries(dbUrl: string, apiUrl: string): Promise<void> {
-  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  try {
-    for (const [name, value] of [
-      ['project_url', apiUrl],
-      ['service_role_key', SERVICE_ROLE_KEY],
-    ]) {
-      await sql`select case when exists (select 1 from vault.secrets where name = ${name})
-        then (select vault.update_secret(id, ${value}) from vault.secrets where name = ${name})::text
-        else vault.create_secret(${value}, ${name})::text end`;
-    }
-  } finally {
-    await sql.end();
   }
 }
 

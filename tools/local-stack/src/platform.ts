@@ -132,6 +132,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         rest.close(),
         auth.close(),
         storage.close(),
+        // Its server would otherwise keep a process that restarts the platform alive.
+        mail.close(),
       ]);
     },
   };

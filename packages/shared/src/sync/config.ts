@@ -33,6 +33,12 @@ export interface SyncConfig {
    * page (about half as fast), for a connection that cannot COPY, such as some poolers.
    */
   copy: boolean;
+  /**
+   * Whether the report upkeep at the end of a run rebuilds every report from its definition
+   * instead of applying what changed (SYNC_REPORTS_FULL, off): the pre-maintenance behaviour,
+   * for same-run baselines and as an escape hatch.
+   */
+  reportsFull: boolean;
 }
 
 function flag(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
@@ -77,5 +83,6 @@ export function loadSyncConfig(env: Record<string, string | undefined>): SyncCon
     clockSkewSeconds: int(env, 'SYNC_CLOCK_SKEW_SECONDS', 120, 0, 24 * 3600),
     sweepHours: decimal(env, 'SYNC_SWEEP_HOURS', 24, 0.01, 24 * 365),
     copy: flag(env, 'SYNC_COPY', true),
+    reportsFull: flag(env, 'SYNC_REPORTS_FULL', false),
   };
 }

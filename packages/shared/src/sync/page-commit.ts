@@ -31,6 +31,11 @@ export async function commitPage(
         { model: run.entry.model, cursor: expect.value },
       );
     }
+    // A snapshot page is a bulk load: the reports reading it are rebuilt once at the end
+    // instead of logging every row for the report upkeep (ods.report_changes).
+    if (expect.column === 'snapshot_cursor') {
+      await tx`select set_config('ods.report_capture', 'bulk', true)`;
+    }
     const written = await writePageWithDependents(tx, run, page, dependents);
     await stateUpdate(tx, written);
     return written;

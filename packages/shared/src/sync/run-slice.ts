@@ -182,7 +182,9 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
   const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0 || (r.companyRows ?? 0) > 0);
   const reportsRefreshed =
-    !more && changed ? await refreshReports(sql, budget.remainingMs() - 1_000, opts.log) : 0;
+    !more && changed
+      ? await refreshReports(sql, budget.remainingMs() - 1_000, config.reportsFull, opts.log)
+      : 0;
   return {
     runId: Number(runId),
     mode,
@@ -201,12 +203,13 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
 async function refreshReports(
   sql: Sql,
   budgetMs: number,
+  full: boolean,
   log?: (line: string) => void,
 ): Promise<number> {
   if (budgetMs <= 0) return 0;
   try {
     const rows = await sql`select refreshed, reason
-      from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int)`;
+      from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int, ${full})`;
     const deferred = rows.filter((r) => String(r.reason).startsWith('deferred')).length;
     if (deferred) log?.(`[reporting] ${deferred} view(s) deferred to the next refresh (budget)`);
     return rows.filter((r) => r.refreshed).length;

@@ -99,7 +99,12 @@ export async function snapshot(run: ModelRun): Promise<void> {
       state.snapshotCursor = last;
       run.report.cursor = `id>${last}`;
       state.rows += written.inserted;
-      if (finished) state.phase = 'incremental';
+      if (finished) {
+        state.phase = 'incremental';
+        // Statistics for what was just bulk-loaded: the report rebuild that follows, and every
+        // query after it, is planned on the table as it now is, not as it was empty.
+        await sql.unsafe(`analyze ${mirrorTable(run.table)}`);
+      }
       run.onProgress?.({
         model: entry.model,
         phase: 'snapshot',

@@ -1,0 +1,171 @@
+// The dashboard's queries as the reporting benchmarks time them: plain SQL as `authenticated`
+// on one persistent session (the role PostgREST switches to, a session like its pool's), each
+// repeated after warm-ups, p50/p95. Shared by reporting.bench.ts (the simulator's books synced)
+// and scale.bench.ts (books of 1M and 10M journal items loaded by SQL).
+import postgres from 'postgres';
+import { round } from './measure.ts';
+
+export interface DashboardQuery {
+  key: string;
+  what: string;
+  run: (sql: postgres.Sql, i: number) => Promise<unknown>;
+}
+
+export interface QueryTiming {
+  key: string;
+  what: string;
+  p50: number;
+  p95: number;
+  max: number;
+  rows: number;
+}
+
+export const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+/** A reader granted every company (access fails closed: no grant, no rows), like PostgREST's. */
+export async function openReader(admin: postgres.Sql, dbUrl: string): Promise<postgres.Sql> {
+  const url = new URL(dbUrl);
+  url.username = 'authenticator';
+  url.password = 'postgres';
+  const reader = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  await reader`set role authenticated`;
+  const benchUser = '00000000-0000-4000-8000-00000000be4c';
+  await admin`insert into ods.access_grants (user_id, company_id) values (${benchUser}, null)
+    on conflict do nothing`;
+  await reader`select set_config('request.jwt.claims', ${JSON.stringify({ role: 'authenticated', sub: benchUser })}, false)`;
+  return reader;
+}
+
+/** The queries, with their parameters (busy partners, companies, dates) read from the book. */
+export async function dashboardQueries(reader: postgres.Sql): Promise<DashboardQuery[]> {
+  const partners = (
+    await reader`select partner_id from reporting.partner_balances where partner_id is not null
+      order by lines desc limit 50`
+  ).map((r) => Number(r.partner_id));
+  const companies = (
+    await reader`select company_id from reporting.companies order by company_id`
+  ).map((r) => Number(r.company_id));
+  const [{ d0, d1 }] = await reader`select min(date)::text as d0, max(date)::text as d1
+    from reporting.partner_ledger`;
+  const span = (Date.parse(d1) - Date.parse(d0)) / 86_400_000;
+  const dateAt = (i: number) =>
+    new Date(Date.parse(d0) + Math.floor((((i * 7919) % 997) / 997) * span) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+  return [
+    {
+      key: 'aged_receivable',
+      what: 'aged receivable as of today, top 100 partners by total',
+      run: (s) => s`select * from reporting.aged_receivable order by total desc limit 100`,
+    },
+    {
+      key: 'aged_totals',
+      what: 'aging buckets chart: reporting.aged_totals (every company, both kinds)',
+      run: (s) => s`select * from reporting.aged_totals order by company_id, kind`,
+    },
+    {
+      key: 'aged_balance_any_date',
+      what: 'aged_balance(random date, receivable), top 100 partners (every company)',
+      run: (s, i) => s`select * from reporting.aged_balance(${dateAt(i)}::date, 'receivable')
+        order by total desc limit 100`,
+    },
+    {
+      key: 'aged_totals_any_date',
+      what: 'as-of date picker: aged_totals_as_of(random date, kind, one company)',
+      run: (s, i) => s`select * from reporting.aged_totals_as_of(${dateAt(i)}::date,
+        ${i % 2 ? 'payable' : 'receivable'}, ${companies[i % companies.length]})`,
+    },
+    {
+      key: 'aged_top_any_date',
+      what: 'as-of date picker: aged_balance_top(random date, kind, 10, one company)',
+      run: (s, i) => s`select * from reporting.aged_balance_top(${dateAt(i)}::date,
+        ${i % 2 ? 'payable' : 'receivable'}, 10, ${companies[i % companies.length]})`,
+    },
+    {
+      key: 'cash_position',
+      what: 'cash and bank position',
+      run: (s) => s`select * from reporting.cash_position order by company_id, journal_code`,
+    },
+    {
+      key: 'cashflow_forecast',
+      what: 'cash-flow forecast, next 13 weeks',
+      run: (s) => s`select * from reporting.cashflow_forecast
+        where week_start < current_date + 91 order by company_id, week_start`,
+    },
+    {
+      key: 'overdue_page',
+      what: 'overdue invoices: first page of 50 by due date + exact count (as PostgREST)',
+      run: (s) => s`select (select count(*) from reporting.open_invoices where overdue) as total,
+        (select json_agg(p) from (select * from reporting.open_invoices where overdue
+                                   order by due_date, move_id limit 50) p) as page`,
+    },
+    {
+      key: 'invoice_search',
+      what: 'open invoices search by partner name (ilike)',
+      run: (s, i) => s`select * from reporting.open_invoices
+        where partner_name ilike ${`%${['a', 'co', 'sa', 'in', 'de'][i % 5]}%`}
+        order by due_date limit 50`,
+    },
+    {
+      key: 'partner_ledger',
+      what: 'partner drill-down: last 100 ledger lines of a busy partner',
+      run: (s, i) => s`select * from reporting.partner_ledger
+        where partner_id = ${partners[i % partners.length]}
+        order by date desc, line_id desc limit 100`,
+    },
+    {
+      key: 'partner_balances',
+      what: 'top 20 partners by open receivable',
+      run: (s) => s`select * from reporting.partner_balances
+        order by receivable_open desc limit 20`,
+    },
+    {
+      key: 'revenue_expenses',
+      what: 'revenue and expenses, last 24 months',
+      run: (s) => s`select * from reporting.revenue_expenses_by_month
+        where month >= date_trunc('month', current_date) - interval '24 months'
+        order by company_id, month`,
+    },
+    {
+      key: 'freshness',
+      what: 'sync_health + freshness ("data as of")',
+      run: (s) => s`select (select json_agg(h) from reporting.sync_health h) as health,
+        (select row_to_json(f) from reporting.freshness f) as freshness`,
+    },
+  ];
+}
+
+/** Each query `runs` times after 5 warm-ups. */
+export async function timeQueries(
+  reader: postgres.Sql,
+  queries: DashboardQuery[],
+  runs: number,
+  log: (line: string) => void,
+): Promise<QueryTiming[]> {
+  const out: QueryTiming[] = [];
+  for (const q of queries) {
+    for (let i = 0; i < 5; i++) await q.run(reader, i);
+    const xs: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < runs; i++) {
+      const s = performance.now();
+      const res = (await q.run(reader, i)) as unknown[];
+      xs.push(performance.now() - s);
+      rows = res.length;
+    }
+    const t = {
+      key: q.key,
+      what: q.what,
+      p50: round(pct(xs, 50)),
+      p95: round(pct(xs, 95)),
+      max: round(Math.max(...xs)),
+      rows,
+    };
+    log(`${q.key}: p50 ${t.p50} ms, p95 ${t.p95} ms (${rows} rows)`);
+    out.push(t);
+  }
+  return out;
+}
