@@ -74,6 +74,16 @@ begin
         end loop;
         continue;
       end if;
+      -- Like a view: none is started once the budget is spent; they wait for the next call.
+      if budget_ms is not null
+         and clock_timestamp() - started > make_interval(secs => budget_ms / 1000.0) then
+        for r in select * from pg_temp.report_versions x order by x.matview loop
+          matview := r.matview; refreshed := false; reason := 'deferred (budget spent)';
+          ms := null;
+          return next;
+        end loop;
+        continue;
+      end if;
       -- A full rebuild (forced, a bulk load, a report never filled) runs within a budget only if
       -- the last one — or, before the first, one second per 50,000 journal items — fits in what
       -- is left of it; otherwise the next call without a budget (the cron job) does it.
