@@ -179,8 +179,6 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       ),
       '',
       '"After the tick": for each marker, from the first scheduled moment after its payment (second 0 of the next minute, or the next multiple of 10 s) to the invoice leaving the view — waiting for an earlier invocation still running, the sync, the report upkeep and the 0.5 s poll; the lag without the wait for the schedule (which averages half its period).',
-      '',
-      "Until the incremental maintenance lands, `SYNC_REPORTS_FULL` is not read and both upkeep rows measure the same (today's) behaviour.",
     ].join('\n');
     return {
       title: 'Freshness: change in Odoo → visible through /rest/v1',

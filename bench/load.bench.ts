@@ -307,7 +307,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       '',
       `Each reader sends its next query as soon as the last one answers (no think time): a closed loop, so once the stack is saturated a reader's latency is about ${READERS} ÷ the queries per second, whatever each query costs alone ("1 reader": the same queries, one at a time, right after the window). Machine: 2 cores shared with other work, load average ${loadBefore} before and ${loadavg()[0].toFixed(1)} after this benchmark.`,
       '',
-      "Targets: readers p95 < 100 ms and no errors. Until the incremental maintenance lands, `SYNC_REPORTS_FULL` is not read and both upkeep rows measure today's behaviour.",
+      'Targets: readers p95 < 100 ms and no errors.',
     ].join('\n');
     return {
       title: `Load: ${READERS} dashboard readers during a snapshot and during activity`,
