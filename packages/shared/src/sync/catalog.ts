@@ -13,12 +13,20 @@ export type Dependent =
   | { model: string; inverse: string }
   /** The mirror's records whose `mirror` fields point at a row whose `when` fields changed
    * (or that was deleted): checked against Odoo, deleted if Odoo no longer has them. */
-  | { model: string; mirror: string[]; when: string[] };
+  | { model: string; mirror: string[]; when: string[] }
+  /** The mirror's records whose `peers` field holds a value a changed (or deleted) row held
+   * there before, if it matches the `match` pattern (a POSIX regex): the rest of a group Odoo
+   * renames as a whole, of which only some members are dated (a matching graph's number). */
+  | { model: string; peers: string; match?: string };
 
 /** Fields whose change a page write must report, for the `mirror` dependents. */
 export const watchedFields = (dependents: readonly Dependent[]): string[] => [
   ...new Set(dependents.flatMap((d) => ('when' in d ? d.when : []))),
 ];
+
+/** The field whose previous values a page write must report, for a `peers` dependent. */
+export const peersField = (dependents: readonly Dependent[]): string | undefined =>
+  dependents.flatMap((d) => ('peers' in d ? [d.peers] : []))[0];
 
 /** Whether the dependents read values of the changed rows (else their ids are enough). */
 export const needsRows = (dependents: readonly Dependent[]): boolean =>

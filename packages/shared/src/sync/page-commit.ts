@@ -1,6 +1,6 @@
 import type { TransactionSql } from 'postgres';
 import type { Dependent } from './catalog.ts';
-import { watchedFields } from './catalog.ts';
+import { peersField, watchedFields } from './catalog.ts';
 import { tableName } from './columns.ts';
 import { deleteCompanyValues, writeCompanyValues } from './company-fields.ts';
 import type { ModelRun } from './engine-context.ts';
@@ -52,6 +52,7 @@ export async function writePageWithDependents(
   const written = await writePage(tx, run.table, run.columns, page, {
     changedIds: dependents.length > 0,
     watch: watchedFields(dependents),
+    previous: peersField(dependents),
     clear: run.state.droppedColumns,
   });
   const companyRows = await writeCompanyValues(tx, run, page);
@@ -60,6 +61,7 @@ export async function writePageWithDependents(
     rows: page.rows ?? [],
     changedIds: written.changedIds,
     watchedIds: written.watchedIds,
+    previousValues: written.previousValues,
   });
   return written;
 }
@@ -98,6 +100,8 @@ export interface Changes {
   changedIds: readonly number[];
   /** Ids whose `when` fields changed. */
   watchedIds?: readonly number[];
+  /** Values the `peers` field held in the changed rows before (deleted rows: in `rows`). */
+  previousValues?: readonly string[];
   /** The rows were deleted: Odoo has nothing left to search for. */
   deleted?: boolean;
 }
@@ -122,6 +126,14 @@ export async function queueDependents(
     } else if ('inverse' in d) {
       if (!c.deleted) items.push({ field: d.inverse, values: [...changed] });
       const ids = await mirrorIdsPointingAt(tx, d.model, [d.inverse], c.changedIds);
+      if (ids.length) items.push({ ids });
+    } else if ('peers' in d) {
+      const was = c.deleted
+        ? c.rows.map((r) => r[d.peers]).filter((v) => v !== null && v !== undefined && v !== false)
+        : (c.previousValues ?? []);
+      const ids = was.length
+        ? await mirrorIdsHolding(tx, d.model, d.peers, was.map(String), d.match)
+        : [];
       if (ids.length) items.push({ ids });
     } else {
       const at = c.deleted ? c.changedIds : (c.watchedIds ?? []);
@@ -150,6 +162,27 @@ async function mirrorIdsPointingAt(
       .map((f) => `select id from ${mirrorTable(table)} where ${ident(f)} = any($1::bigint[])`)
       .join(' union '),
     [targets as number[]],
+  );
+  return rows.map((r) => Number(r.id));
+}
+
+/** Ids of the mirror of `model` whose `field` holds one of `values` (matching `match`). */
+async function mirrorIdsHolding(
+  tx: TransactionSql,
+  model: string,
+  field: string,
+  values: readonly string[],
+  match = '',
+): Promise<number[]> {
+  const table = tableName(model);
+  const [{ present }] = await tx<{ present: boolean }[]>`
+    select exists (select from pg_attribute where attrelid = to_regclass(${`odoo.${ident(table)}`})
+       and attname = ${field} and attnum > 0 and not attisdropped) as present`;
+  if (!present) return [];
+  const rows = await tx.unsafe<{ id: string }[]>(
+    `select id from ${mirrorTable(table)}
+      where ${ident(field)}::text = any($1::text[]) and ${ident(field)}::text ~ $2`,
+    [values as string[], match],
   );
   return rows.map((r) => Number(r.id));
 }

@@ -15,6 +15,8 @@ export interface WriteResult {
   changedIds: number[];
   /** With `watch`: ids whose watched fields changed value (or that were inserted). */
   watchedIds: number[];
+  /** With `previous`: the values that field held in rows where the page changed it. */
+  previousValues: string[];
 }
 
 export interface WriteOptions {
@@ -26,6 +28,8 @@ export interface WriteOptions {
    * dropped, whose old value must not outlive a newer read of its row.
    */
   clear?: readonly string[];
+  /** Report the values this field held before the page changed them (if the table has it). */
+  previous?: string;
 }
 
 /**
@@ -40,7 +44,9 @@ export async function writePage(
   page: EncodedPage,
   opts: WriteOptions = {},
 ): Promise<WriteResult> {
-  if (page.count === 0) return { inserted: 0, updated: 0, changedIds: [], watchedIds: [] };
+  if (page.count === 0) {
+    return { inserted: 0, updated: 0, changedIds: [], watchedIds: [], previousValues: [] };
+  }
   if (page.format === 'copy') {
     const [lo, hi] = idRange(page.ids);
     const [taken] = await tx.unsafe(
@@ -66,13 +72,18 @@ export async function writePage(
   const watch = (opts.watch ?? [])
     .filter((f) => columns.some((c) => c.name === f))
     .map((f) => ident(f));
-  const watched = (alias: string) => `row(${watch.map((n) => `${alias}.${n}`).join(', ')})`;
+  const watched = (alias: string) =>
+    watch.length ? `row(${watch.map((n) => `${alias}.${n}`).join(', ')})` : 'null::int';
+  const prev =
+    opts.previous && columns.some((c) => c.name === opts.previous) ? ident(opts.previous) : null;
+  const kept = (alias: string) => `${watched(alias)} as w${prev ? `, ${alias}.${prev} as p` : ''}`;
   // Every part of one statement sees the table as it was before it: `old` holds the values
   // the upsert is about to replace.
-  const old = watch.length
-    ? `old as (select o.id, ${watched('o')} as w from ${mirrorTable(table)} o
+  const old =
+    watch.length || prev
+      ? `old as (select o.id, ${kept('o')} from ${mirrorTable(table)} o
          where o.id in (select id from src)),`
-    : '';
+      : '';
   // json, not jsonb: parsed once while read, about a third cheaper for a page read only once.
   const upsert = `
     with src as (select * from json_to_recordset($1::text::json) as r(${defs})), ${old}
@@ -86,33 +97,49 @@ export async function writePage(
           '_synced_at = excluded._synced_at',
         ].join(', ')}
         ${changed}
-      returning t.id, (xmax = 0) as inserted${watch.length ? `, ${watched('t')} as w` : ''}
+      returning t.id, (xmax = 0) as inserted${old ? `, ${kept('t')}` : ''}
     )`;
-  if (!opts.changedIds && !watch.length) {
+  if (!opts.changedIds && !old) {
     // Counts only: no id list to ship back when nobody needs it.
     const [r] = await tx.unsafe<{ inserted: string; n: string }[]>(
       `${upsert} select count(*) filter (where inserted) as inserted, count(*) as n from up`,
       [page.json],
     );
     const inserted = Number(r.inserted);
-    return { inserted, updated: Number(r.n) - inserted, changedIds: [], watchedIds: [] };
+    return {
+      inserted,
+      updated: Number(r.n) - inserted,
+      changedIds: [],
+      watchedIds: [],
+      previousValues: [],
+    };
   }
-  const result = await tx.unsafe<{ id: string; inserted: boolean; watched: boolean }[]>(
-    watch.length
-      ? `${upsert} select up.id, up.inserted, old.w is distinct from up.w as watched
+  type Changed = { id: string; inserted: boolean; watched: boolean; previous: string | null };
+  const result = await tx.unsafe<Changed[]>(
+    old
+      ? `${upsert} select up.id, up.inserted, old.w is distinct from up.w as watched,
+                ${prev ? 'case when old.p is distinct from up.p then old.p::text end' : 'null'} as previous
            from up left join old on old.id = up.id`
-      : `${upsert} select id, inserted, false as watched from up`,
+      : `${upsert} select id, inserted, false as watched, null as previous from up`,
     [page.json],
   );
   let inserted = 0;
   const changedIds = new Array<number>(result.length);
   const watchedIds: number[] = [];
+  const previous = new Set<string>();
   for (let i = 0; i < result.length; i++) {
     if (result[i].inserted) inserted++;
     changedIds[i] = Number(result[i].id);
     if (result[i].watched) watchedIds.push(changedIds[i]);
+    if (result[i].previous !== null) previous.add(result[i].previous as string);
   }
-  return { inserted, updated: result.length - inserted, changedIds, watchedIds };
+  return {
+    inserted,
+    updated: result.length - inserted,
+    changedIds,
+    watchedIds,
+    previousValues: [...previous],
+  };
 }
 
 function idRange(ids: readonly number[]): [number, number] {
@@ -172,6 +199,8 @@ async function copyPage(
     updated: 0,
     changedIds: opts.changedIds ? [...page.ids] : [],
     watchedIds: opts.watch?.length ? [...page.ids] : [],
+    // New rows held nothing before.
+    previousValues: [],
   };
 }
 
