@@ -7,7 +7,8 @@ import { type Books, SECRET_PARTNER, SECRET_REF, startBooks } from './books.ts';
 // (`name=like.Secret%5C`). Postgres raises "LIKE pattern must not end with escape character"
 // only when the text before the escape matches a row it evaluates; if the filter reaches
 // company 2's rows, the error answers "does a hidden row start with …?", one character at a
-// time. With security_barrier views the company filter runs first: hidden rows never answer.
+// time. The company rule runs first — a security_barrier view's, or the policy of the report
+// behind a view without a barrier: hidden rows never answer.
 let b: Books;
 let token: string;
 
@@ -49,6 +50,11 @@ describe('the LIKE-escape error oracle through /rest/v1', () => {
     ['partners', 'name', SECRET_PARTNER, 'Customer of one'],
     ['open_invoices', 'ref', SECRET_REF, 'Visible-ref-1'],
     ['partner_ledger', 'label', SECRET_REF, 'INV/1/0001'],
+    // Views without a barrier, over reports whose rows a policy restricts; the partner's name
+    // is looked up per visible row.
+    ['open_invoices', 'partner_name', SECRET_PARTNER, 'Customer of one'],
+    ['partner_balances', 'partner_name', SECRET_PARTNER, 'Customer of one'],
+    ['aged_receivable', 'partner_name', SECRET_PARTNER, 'Customer of one'],
   ];
 
   it.each(targets)(
@@ -65,13 +71,24 @@ describe('the LIKE-escape error oracle through /rest/v1', () => {
   );
 
   it('control: without security_barrier the same probe reveals company 2', async () => {
-    await b.sql`alter view reporting.open_invoices reset (security_barrier)`;
+    await b.sql`alter view reporting.partner_ledger reset (security_barrier)`;
     try {
-      const leaked = await probe('open_invoices', 'ref', SECRET_REF.slice(0, 7));
+      const leaked = await probe('partner_ledger', 'label', SECRET_REF.slice(0, 7));
       expect(leaked.status).toBe(400);
       expect(leaked.body.message).toMatch(/LIKE pattern must not end with escape character/);
     } finally {
-      await b.sql`alter view reporting.open_invoices set (security_barrier = true)`;
+      await b.sql`alter view reporting.partner_ledger set (security_barrier = true)`;
+    }
+  });
+
+  it('control: without its policy a report without a barrier reveals company 2', async () => {
+    await b.sql`alter table reporting_private.open_documents disable row level security`;
+    try {
+      const leaked = await probe('open_invoices', 'partner_name', SECRET_PARTNER.slice(0, 8));
+      expect(leaked.status).toBe(400);
+      expect(leaked.body.message).toMatch(/LIKE pattern must not end with escape character/);
+    } finally {
+      await b.sql`alter table reporting_private.open_documents enable row level security`;
     }
   });
 });

@@ -1,0 +1,94 @@
+-- The dashboard's top lists and pages at 10,000,000 journal items (issue 14). A security_barrier
+-- view is planned apart from the query around it, so `order by total desc limit 20` through
+-- one could not walk the report's index: it read and sorted every row (partner balances
+-- 300 ms, the overdue page 1 s at 10M). The reports behind those views now keep the company
+-- rule themselves, as row-level security: Postgres applies a policy before any filter of the
+-- caller (a LIKE that raises an error never sees a hidden row), so their views need no barrier
+-- and are planned with the caller's order and limit. The names they show (partner, currency)
+-- are looked up per visible row (scalar subqueries, never joined, so a caller's filter on a
+-- name cannot be evaluated on another company's partner). Same columns, same rows.
+-- The other views keep security_barrier; the report upkeep runs as the tables' owner, which
+-- policies do not restrict.
+
+do $$
+declare
+  t text;
+begin
+  foreach t in array array['open_documents', 'partner_balances', 'aged_receivable_today',
+                           'aged_payable_today'] loop
+    execute format('alter table reporting_private.%I enable row level security', t);
+    execute format($p$create policy company_access on reporting_private.%I for select
+      using ((select reporting_private.visible_companies()) is null
+             or company_id = any ((select reporting_private.visible_companies())::bigint[]))$p$, t);
+  end loop;
+end $$;
+
+create or replace view reporting.open_invoices with (security_invoker = true) as
+select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_origin,
+       d.partner_id,
+       (select p.name from reporting_private.partners p where p.partner_id = d.partner_id)
+         as partner_name,
+       d.invoice_date, d.date, d.due_date,
+       greatest(current_date - d.due_date, 0) as days_overdue,
+       d.due_date < current_date as overdue,
+       d.currency_id,
+       (select cur.currency from reporting_private.currencies cur
+         where cur.currency_id = d.currency_id) as currency,
+       d.amount_total, d.amount_residual, d.residual_company,
+       (select c.currency from reporting_private.companies c where c.company_id = d.company_id)
+         as company_currency,
+       d.payment_state
+  from reporting_private.open_documents d;
+alter view reporting.open_invoices reset (security_barrier);
+
+create or replace view reporting.partner_balances with (security_invoker = true) as
+select b.company_id, b.partner_id,
+       (select p.name from reporting_private.partners p where p.partner_id = b.partner_id)
+         as partner_name,
+       b.receivable_balance, b.payable_balance, b.balance, b.debit, b.credit, b.receivable_open,
+       b.payable_open, b.lines, b.last_date,
+       (select c.currency from reporting_private.companies c where c.company_id = b.company_id)
+         as currency
+  from reporting_private.partner_balances b;
+alter view reporting.partner_balances reset (security_barrier);
+
+create or replace view reporting.aged_receivable with (security_invoker = true) as
+select a.company_id, a.partner_id, a.partner_name, a.not_due, a.days_1_30, a.days_31_60,
+       a.days_61_90, a.days_91_120, a.older, a.total
+  from reporting_private.aged_receivable_today a;
+alter view reporting.aged_receivable reset (security_barrier);
+
+create or replace view reporting.aged_payable with (security_invoker = true) as
+select a.company_id, a.partner_id, a.partner_name, a.not_due, a.days_1_30, a.days_31_60,
+       a.days_61_90, a.days_91_120, a.older, a.total
+  from reporting_private.aged_payable_today a;
+alter view reporting.aged_payable reset (security_barrier);
+
+-- The overdue page's exact count reads the index alone (the policy's company included).
+drop index if exists reporting_private.open_documents_due_date_move_id_idx;
+create index open_documents_due_date_move_id_idx on reporting_private.open_documents
+  (due_date, move_id) include (company_id);
+
+-- Aging totals per company and kind: each report read once and grouped, not once per company
+-- and kind (it keeps its barrier: an aggregate has no order to pass on).
+create or replace view reporting.aged_totals with (security_invoker = true, security_barrier = true) as
+select c.company_id, k.kind,
+       coalesce(t.not_due, 0) as not_due, coalesce(t.days_1_30, 0) as days_1_30,
+       coalesce(t.days_31_60, 0) as days_31_60, coalesce(t.days_61_90, 0) as days_61_90,
+       coalesce(t.days_91_120, 0) as days_91_120, coalesce(t.older, 0) as older,
+       coalesce(t.total, 0) as total, coalesce(t.partners, 0) as partners, c.currency
+  from reporting_private.companies c
+ cross join (values ('receivable'::text), ('payable'::text)) k (kind)
+  left join (
+    select 'receivable'::text as kind, a.company_id, sum(a.not_due) as not_due,
+           sum(a.days_1_30) as days_1_30, sum(a.days_31_60) as days_31_60,
+           sum(a.days_61_90) as days_61_90, sum(a.days_91_120) as days_91_120,
+           sum(a.older) as older, sum(a.total) as total, count(*) as partners
+      from reporting_private.aged_receivable_today a group by a.company_id
+    union all
+    select 'payable'::text, a.company_id, sum(a.not_due), sum(a.days_1_30), sum(a.days_31_60),
+           sum(a.days_61_90), sum(a.days_91_120), sum(a.older), sum(a.total), count(*)
+      from reporting_private.aged_payable_today a group by a.company_id
+  ) t on t.company_id = c.company_id and t.kind = k.kind
+ where (select reporting_private.visible_companies()) is null
+    or c.company_id = any ((select reporting_private.visible_companies())::bigint[]);
