@@ -25,9 +25,9 @@ create table reporting_private.aged_settled_years (
   primary key (kind, company_id, year, partner_key)
 );
 create index aged_settled_years_year_idx on reporting_private.aged_settled_years
-  (kind, year, company_id) include (partner_id, units, unit);
+  (kind, year, company_id) include (partner_key, partner_id, units, unit);
 create index aged_settled_years_last_idx on reporting_private.aged_settled_years
-  (kind, year, company_id) include (partner_id, units, unit) where is_last;
+  (kind, year, company_id) include (partner_key, partner_id, units, unit) where is_last;
 create index on reporting_private.aged_settled_years (company_id, partner_key);
 grant select on reporting_private.aged_settled_years to authenticated, service_role, finanzas_bi;
 comment on table reporting_private.aged_settled_years is
@@ -45,19 +45,20 @@ create index aged_items_never_closed_due_idx on reporting_private.aged_items
   where upper_inf(open_during);
 
 -- The rows of aged_settled_years for the given (company, partner_key) pairs, or for all (NULL).
+-- Dynamic SQL: planned with the pairs in hand (an index lookup per pair, or one pass over all).
 create function reporting_private.aged_settled_years_of(companies bigint[], keys bigint[])
 returns setof reporting_private.aged_settled_years
-language sql stable set search_path = '' as $$
-  with items as (
+language plpgsql stable set search_path = '' as $$
+begin
+  return query execute format($q$
+  with picked as (%s),
+  items as (
     select t.kind, t.company_id, coalesce(t.partner_id, 0) as partner_key, t.partner_id, t.unit,
            t.final_units,
            date_trunc('year', greatest(greatest(lower(t.open_during), t.last_partial_date),
                                        t.aging_date + 121)::timestamp)::date as y
-      from reporting_private.aged_items t
+      from picked t
      where upper_inf(t.open_during)
-       and (companies is null
-            or (t.company_id, coalesce(t.partner_id, 0)) in
-               (select g.c, g.k from unnest(companies, keys) g (c, k)))
   ),
   per_year as (
     select i.kind, i.company_id, i.partner_key, i.y, sum(i.final_units) as units,
@@ -79,7 +80,13 @@ language sql stable set search_path = '' as $$
    cross join lateral (select g0.y0::date as y) g
     left join per_year p on p.kind = s.kind and p.company_id = s.company_id
                         and p.partner_key = s.partner_key and p.y = g.y
-$$;
+$q$,
+    case when companies is null then 'select t.* from reporting_private.aged_items t'
+         else 'select t.* from unnest($1, $2) g (c, k)
+                 join reporting_private.aged_items t
+                   on t.company_id = g.c and coalesce(t.partner_id, 0) = g.k' end)
+    using companies, keys;
+end $$;
 revoke all on function reporting_private.aged_settled_years_of(bigint[], bigint[]) from public;
 
 -- What the table must hold: what tests and a repair compare it with.
@@ -190,8 +197,7 @@ language sql stable set search_path = '' set jit = off set work_mem = '64MB' as 
                                          -9223372036854775808)
                             and coalesce((select max(c) from unnest(aged_partner_units.companies) c),
                                          9223372036854775807)
-       and (aged_partner_units.companies is null
-            or t.company_id = any (aged_partner_units.companies))
+       and (aged_partner_units.companies is null or t.company_id = any (aged_partner_units.companies))
        and t.aging_date >= aged_partner_units.as_of - 120
        and greatest(lower(t.open_during), t.last_partial_date) <= aged_partner_units.as_of
     union all
@@ -199,48 +205,51 @@ language sql stable set search_path = '' set jit = off set work_mem = '64MB' as 
     select t.company_id, t.partner_id, t.aging_date, t.unit, t.final_units
       from reporting_private.aged_items t
      where upper_inf(t.open_during) and t.kind = aged_partner_units.kind
-       and (aged_partner_units.companies is null
-            or t.company_id = any (aged_partner_units.companies))
+       and (aged_partner_units.companies is null or t.company_id = any (aged_partner_units.companies))
        and greatest(greatest(lower(t.open_during), t.last_partial_date), t.aging_date + 121)
-           between date_trunc('year', aged_partner_units.as_of::timestamp)::date
-               and aged_partner_units.as_of
-    union all
-    -- Settled and 121 days past due before 1 January: one sum per partner ("older"), from the
-    -- row of that year, or the last row of a partner whose items all got there before.
-    select y.company_id, y.partner_id, aged_partner_units.as_of - 121, y.unit, y.units
+           between date_trunc('year', aged_partner_units.as_of::timestamp)::date and aged_partner_units.as_of
+  ),
+  bucketed as (
+    select i.company_id, coalesce(i.partner_id, 0) as partner_key, i.partner_id,
+           max(i.unit) as unit,
+           coalesce(sum(i.residual) filter (where i.aging_date >= aged_partner_units.as_of), 0)::bigint as b0,
+           coalesce(sum(i.residual) filter (
+             where i.aging_date between aged_partner_units.as_of - 30 and aged_partner_units.as_of - 1), 0)::bigint as b1,
+           coalesce(sum(i.residual) filter (
+             where i.aging_date between aged_partner_units.as_of - 60 and aged_partner_units.as_of - 31), 0)::bigint as b2,
+           coalesce(sum(i.residual) filter (
+             where i.aging_date between aged_partner_units.as_of - 90 and aged_partner_units.as_of - 61), 0)::bigint as b3,
+           coalesce(sum(i.residual) filter (
+             where i.aging_date between aged_partner_units.as_of - 120 and aged_partner_units.as_of - 91), 0)::bigint as b4,
+           coalesce(sum(i.residual) filter (where i.aging_date <= aged_partner_units.as_of - 121), 0)::bigint as b5
+      from items i
+     group by i.company_id, i.partner_id
+  ),
+  -- Settled and 121 days past due before 1 January: one sum per partner ("older"), from the row
+  -- of that year, or the last row of a partner whose items all got there before.
+  years as (
+    select y.company_id, y.partner_key, y.partner_id, y.unit, y.units
       from reporting_private.aged_settled_years y
      where y.kind = aged_partner_units.kind
-       and (aged_partner_units.companies is null
-            or y.company_id = any (aged_partner_units.companies))
+       and (aged_partner_units.companies is null or y.company_id = any (aged_partner_units.companies))
        and y.year = date_trunc('year', aged_partner_units.as_of::timestamp)::date
     union all
-    select y.company_id, y.partner_id, aged_partner_units.as_of - 121, y.unit, y.units
+    select y.company_id, y.partner_key, y.partner_id, y.unit, y.units
       from reporting_private.aged_settled_years y
      where y.kind = aged_partner_units.kind
-       and (aged_partner_units.companies is null
-            or y.company_id = any (aged_partner_units.companies))
+       and (aged_partner_units.companies is null or y.company_id = any (aged_partner_units.companies))
        and y.is_last and y.year < date_trunc('year', aged_partner_units.as_of::timestamp)::date
   ),
   grouped as (
-    select i.company_id, i.partner_id, max(i.unit) as unit,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date >= aged_partner_units.as_of), 0)::bigint as b0,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date between aged_partner_units.as_of - 30
-                                    and aged_partner_units.as_of - 1), 0)::bigint as b1,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date between aged_partner_units.as_of - 60
-                                    and aged_partner_units.as_of - 31), 0)::bigint as b2,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date between aged_partner_units.as_of - 90
-                                    and aged_partner_units.as_of - 61), 0)::bigint as b3,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date between aged_partner_units.as_of - 120
-                                    and aged_partner_units.as_of - 91), 0)::bigint as b4,
-           coalesce(sum(i.residual) filter (
-             where i.aging_date <= aged_partner_units.as_of - 121), 0)::bigint as b5
-      from items i
-     group by i.company_id, i.partner_id
+    -- A partner has one row of each at most: joined, not aggregated again.
+    select coalesce(b.company_id, y.company_id) as company_id,
+           coalesce(b.partner_id, y.partner_id) as partner_id,
+           coalesce(b.unit, y.unit) as unit,
+           coalesce(b.b0, 0) as b0, coalesce(b.b1, 0) as b1, coalesce(b.b2, 0) as b2,
+           coalesce(b.b3, 0) as b3, coalesce(b.b4, 0) as b4,
+           coalesce(b.b5, 0) + coalesce(y.units, 0) as b5
+      from bucketed b
+      full join years y on y.company_id = b.company_id and y.partner_key = b.partner_key
   )
   select g.company_id, g.partner_id,
          (case aged_partner_units.kind when 'payable' then -1 else 1 end)
