@@ -21,11 +21,17 @@ import type { BenchContext, BenchReport, Figure } from './lib/types.ts';
 export const name = 'load';
 
 const READERS = 50;
+/**
+ * Mean pause of a reader between two queries (LOAD_THINK_MS, 1000; 0: back to back). A reader is
+ * a person with the dashboard open: about one query a second each, 50 a second in all — as if
+ * each of the 50 reloaded the whole page (its 14 queries) every 14 seconds.
+ */
+const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 1000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface ReaderStats {
   requests: number;
-  /** Queries answered per second, all readers together (back to back: p95 ≈ readers ÷ this). */
+  /** Queries answered per second, all readers together. */
   perSecond: number;
   errors: number;
   p50: number;
@@ -40,10 +46,11 @@ async function readers(
   company: number,
   partner: number | null,
   n = READERS,
+  thinkMs = THINK_MS,
 ) {
   const r = await child(
     join('bench', 'lib', 'readers.ts'),
-    [url, String(n), String(seconds), String(company), String(partner)],
+    [url, String(n), String(seconds), String(company), String(partner), String(thinkMs)],
     {},
   );
   return JSON.parse(r.out) as {
@@ -219,7 +226,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         const b1 = new Date();
         // Runs started in a window finish after it: while the last one ends, one reader alone
         // (the same queries' latency without the queue fifty readers make).
-        const one = await readers(s.url, 15, top.company, top.partner, 1);
+        const one = await readers(s.url, 15, top.company, top.partner, 1, 0);
         activity[mode] = {
           alone: await syncThroughput(s.sql, a0, a1),
           loaded: await syncThroughput(s.sql, a1, b1),
@@ -276,7 +283,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const runMs = (t: { runs: number; seconds: number }) =>
       t.runs ? Math.round((t.seconds / t.runs) * 1000) : 0;
     const md = [
-      `${lines.toLocaleString()} journal items (simulator seed 1, ${scale.toLocaleString()} generated). ${READERS} readers in a process of their own, each running the page's dashboard queries (\`web/src/api.ts\` with the anon key through the gateway's /rest/v1: freshness, companies, aging totals and top 10 as of today and as of a picked date, cash, forecast, overdue page and search, partner ledger and balance) back to back for ${windowS} s; during activity company ${top.company} and partner ${top.partner} (most lines of the book), during the copy company ${copyTop.company} and partner ${copyTop.partner} (most lines copied after the window without readers).`,
+      `${lines.toLocaleString()} journal items (simulator seed 1, ${scale.toLocaleString()} generated). ${READERS} readers in a process of their own, each running the page's dashboard queries (\`web/src/api.ts\` with the anon key through the gateway's /rest/v1: freshness, companies, aging totals and top 10 as of today and as of a picked date, cash, forecast, overdue page and search, partner ledger and balance) for ${windowS} s, ${THINK_MS > 0 ? `pausing ${THINK_MS} ms on average between two (see below)` : 'back to back'}; during activity company ${top.company} and partner ${top.partner} (most lines of the book), during the copy company ${copyTop.company} and partner ${copyTop.partner} (most lines copied after the window without readers).`,
       '',
       `**(a) During the first copy.** The stack as \`npm start\` runs it (pg_cron, pg_net stand-in, Edge Function \`odoo-sync\` chaining its own calls), kicked once. Without readers: a fresh cluster, the same simulator, stopped after the window; with readers: a second fresh cluster, readers from the kick. Throughput: records in the mirror after the window (or at the end of the copy if sooner) per second since the kick. Reader figures count the requests started before the copy completed.`,
       '',
@@ -305,7 +312,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
           `| ${q} | ${underSnapshot.perQueryP95[q]} | ${activity.incremental?.readers.perQueryP95[q] ?? ''} | ${activity.full?.readers.perQueryP95[q] ?? ''} |`,
       ),
       '',
-      `Each reader sends its next query as soon as the last one answers (no think time): a closed loop, so once the stack is saturated a reader's latency is about ${READERS} ÷ the queries per second, whatever each query costs alone ("1 reader": the same queries, one at a time, right after the window). Machine: 2 cores shared with other work, load average ${loadBefore} before and ${loadavg()[0].toFixed(1)} after this benchmark.`,
+      THINK_MS > 0
+        ? `Each reader pauses between two queries for ${THINK_MS} ms on average (exponential, capped at four times that): about ${Math.round((READERS * 1000) / THINK_MS)} queries a second offered in all, as if each of the ${READERS} reloaded the whole dashboard (14 queries) every ${Math.round((14 * THINK_MS) / 1000)} s. Back to back (\`LOAD_THINK_MS=0\`) the readers are a closed loop: once the stack is saturated a reader's latency is about ${READERS} ÷ the queries per second, whatever each query costs alone. "1 reader": the same queries, one at a time, back to back, right after the window. Machine: 2 cores shared with other work, load average ${loadBefore} before and ${loadavg()[0].toFixed(1)} after this benchmark.`
+        : `Each reader sends its next query as soon as the last one answers (\`LOAD_THINK_MS=0\`): a closed loop, so once the stack is saturated a reader's latency is about ${READERS} ÷ the queries per second, whatever each query costs alone ("1 reader": the same queries, one at a time, right after the window). Machine: 2 cores shared with other work, load average ${loadBefore} before and ${loadavg()[0].toFixed(1)} after this benchmark.`,
       '',
       'Targets: readers p95 < 100 ms and no errors.',
     ].join('\n');
