@@ -9,6 +9,7 @@
 // a full rebuild (SYNC_REPORTS_FULL=on), the baseline, in the same run on the same books.
 import { type BenchStack, startBenchStack, startSyncDriver } from './lib/bench-stack.ts';
 import { type MarkerRun, runMarkers } from './lib/freshness-markers.ts';
+import { type InvocationTimings, invocationTimings } from './lib/invocation-timings.ts';
 import { percentile, round } from './lib/measure.ts';
 import { type SimProcess, startSimProcess } from './lib/sim-process.ts';
 import type { BenchContext, BenchReport, Figure } from './lib/types.ts';
@@ -32,6 +33,8 @@ interface Row {
   syncs: number;
   /** Per marker, seconds from the first scheduled call after its payment to it being visible. */
   afterTick: number[];
+  /** The scheduled invocations' phases (ods.invocations, ods.runs). */
+  timings: InvocationTimings;
   p50: number;
   p95: number;
   max: number;
@@ -43,7 +46,7 @@ async function measureCase(
   schedule: (typeof SCHEDULES)[number],
   windowMs: number,
   ctx: BenchContext,
-): Promise<{ run: MarkerRun; syncs: number; afterTick: number[] }> {
+): Promise<{ run: MarkerRun; syncs: number; afterTick: number[]; timings: InvocationTimings }> {
   const driver = schedule.driverMs ? startSyncDriver(stack.cluster.url, schedule.driverMs) : null;
   await stack.minuteCron(!driver);
   const from = new Date();
@@ -67,7 +70,12 @@ async function measureCase(
     const afterTick = run.lags.map(
       (lag, i) => lag - (Math.ceil(run.paidAt[i] / period) * period - run.paidAt[i]) / 1000,
     );
-    return { run, syncs, afterTick };
+    const timings = await invocationTimings(
+      stack.sql,
+      from,
+      schedule.driverMs ? 'cron-10s' : 'cron',
+    );
+    return { run, syncs, afterTick, timings };
   } finally {
     await driver?.stop();
     await stack.minuteCron(true);
@@ -102,7 +110,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         );
       }
       for (const schedule of SCHEDULES) {
-        const { run, syncs, afterTick } = await measureCase(
+        const { run, syncs, afterTick, timings } = await measureCase(
           stack,
           sim,
           schedule,
@@ -115,6 +123,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
           run,
           syncs,
           afterTick,
+          timings,
           p50: round(percentile(run.lags, 50), 1),
           p95: round(percentile(run.lags, 95), 1),
           max: round(Math.max(...run.lags), 1),
@@ -163,7 +172,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const md = [
       `${lines.toLocaleString()} journal items at the end (simulator seed 1, ${scale.toLocaleString()} generated, activity one user action a second throughout). The stack as \`npm start\` runs it: pg_cron → \`ods.invoke_sync\` → pg_net stand-in → Edge Function \`odoo-sync\` in Deno → Postgres; readers through the gateway's /rest/v1 with the anon key (the page's \`web/src/api.ts\`).`,
       '',
-      `A marker is a payment of the whole residual of an open customer invoice, made through the simulator's control API at a random moment (about every 12 s with the one-minute cron, every 4 s with the 10-second schedule); its lag is the time until that invoice is no longer in \`reporting.open_invoices\` as read through /rest/v1 (polled every 0.5 s). The 10-second schedule: pg_cron's \`odoo-sync\` job paused (\`cron.alter_job(active => false)\`) and the job's own SQL, \`select ods.invoke_sync('sync', 'cron-10s')\`, run by the benchmark on every wall-clock multiple of 10 s. Windows: ${windows['1min'] / 1000} s (one-minute cron) and ${windows['10s'] / 1000} s (10 s) of new markers, then until every marker is seen (timeout 300 s). Report upkeep: the sync's end-of-run maintenance incremental, or a full rebuild of every report (\`SYNC_REPORTS_FULL=on\`, today's behaviour and the baseline), the Edge Functions restarted with the setting.`,
+      `A marker is a payment of the whole residual of an open customer invoice, made through the simulator's control API at a random moment (about every 12 s with the one-minute cron, every 4 s with the 10-second schedule); its lag is the time until that invoice is no longer in \`reporting.open_invoices\` as read through /rest/v1 (polled every 0.5 s). The 10-second schedule: pg_cron's \`odoo-sync\` job paused (\`cron.alter_job(active => false)\`) and the job's own SQL, \`select ods.invoke_sync('sync', 'cron-10s')\`, run by the benchmark on every wall-clock multiple of 10 s. Windows: ${windows['1min'] / 1000} s (one-minute cron) and ${windows['10s'] / 1000} s (10 s) of new markers, then until every marker is seen (timeout 300 s). Report upkeep: the sync's end-of-run maintenance incremental, or a full rebuild of every report (\`SYNC_REPORTS_FULL=on\`, the behaviour before issue 14 and the baseline), the Edge Functions restarted with the setting.`,
       '',
       `First copy (${label('incremental')}): every model copied ${round(firstCopyS, 1)} s after the first invocation, ${
         visible.rescued
@@ -176,6 +185,15 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       ...rows.map(
         (r) =>
           `| ${label(r.mode)} | ${sched(r.schedule)} | ${r.run.lags.length} | ${r.p50} | ${r.p95} | ${r.max} | ${round(percentile(r.afterTick, 50), 1)} / ${round(percentile(r.afterTick, 95), 1)} | ${r.run.timeouts} | ${r.syncs} | ${r.mode === 'incremental' && r.schedule === '1min' ? (r.p95 <= 75 && !r.run.timeouts ? 'p95 ≤ 75: ok' : 'p95 ≤ 75: MISSED') : ''} |`,
+      ),
+      '',
+      "Where a scheduled invocation's time goes (p50 / p95 ms over the window's invocations, from `ods.invocations` and `ods.runs`): queued by the schedule → the function's run begins (pg_net stand-in, Deno, catalog read; also any wait behind another call); the run (every model's requests and page commits, capped at `SYNC_MAX_RPS` 10 requests a second); the run's end → pg_net has the answer (the end-of-run report upkeep).",
+      '',
+      '| report upkeep | schedule | invocations | queue → run p50 / p95 ms | run p50 / p95 ms | Odoo requests p50 / p95 | upkeep p50 / p95 ms |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...rows.map(
+        (r) =>
+          `| ${label(r.mode)} | ${sched(r.schedule)} | ${r.timings.invocations} | ${r.timings.queueToStart.join(' / ')} | ${r.timings.run.join(' / ')} | ${r.timings.requests.join(' / ')} | ${r.timings.upkeep.join(' / ')} |`,
       ),
       '',
       '"After the tick": for each marker, from the first scheduled moment after its payment (second 0 of the next minute, or the next multiple of 10 s) to the invoice leaving the view — waiting for an earlier invocation still running, the sync, the report upkeep and the 0.5 s poll; the lag without the wait for the schedule (which averages half its period).',

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -124,6 +126,36 @@ describe('pg_net stand-in', () => {
     const [{ later }] = await sql`select net.http_get(${`${fn}/after`}) as later`;
     await waitFor('the later request', responseFor(later), 15_000);
     expect(await responseFor(id)()).toBeUndefined();
+  });
+
+  it('sends a request queued while another is still unanswered at once', async () => {
+    // A server that answers after 8 s, as a long function run does.
+    const slow = createServer((_req, res) => {
+      setTimeout(() => res.end('slow'), 8_000);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const port = (slow.address() as AddressInfo).port;
+      const [{ first }] = await sql`select net.http_get(${`http://127.0.0.1:${port}/`}) as first`;
+      await waitFor(
+        'the slow request to be taken',
+        async () => {
+          const [{ n }] = await sql`select count(*)::int as n from net.http_request_queue`;
+          return n === 0 ? true : undefined;
+        },
+        5_000,
+      );
+      const t0 = Date.now();
+      const [{ second }] = await sql`select net.http_get(${`${fn}/second`}) as second`;
+      const row = await waitFor('the second response', responseFor(second), 15_000);
+      expect(row.status_code).toBe(401); // answered (by verify_jwt: no key was sent)
+      expect(Date.now() - t0).toBeLessThan(4_000);
+      expect(await responseFor(first)()).toBeUndefined();
+      await waitFor('the slow response', responseFor(first), 15_000);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 
   it('records a transport failure as error_msg only', async () => {

@@ -21,6 +21,9 @@ interface QueuedRequest {
  * The sending half of the local pg_net stand-in, the part pg_net does in a background worker:
  * wakes on NOTIFY (delivered only at commit) or every second, takes a batch off
  * net.http_request_queue (deleting it), sends it and records the outcome in net._http_response.
+ * Like pg_net's event loop, a request queued while others are in flight is sent at once, not
+ * after their answers: a call that takes long (a content sweep answering after 20 s) must not
+ * hold up the next tick's call to the same function.
  */
 export async function startPgNetWorker(
   opts: PgNetWorkerOptions,
@@ -65,19 +68,30 @@ export async function startPgNetWorker(
     }
   };
 
+  // Sends not yet answered; at most batchSize, and a full house takes more once one ends.
+  const inFlight = new Set<Promise<void>>();
   const drain = async () => {
     do {
       again = false;
       await sql`delete from net._http_response where ctid in (
         select ctid from net._http_response where created < now() - ${ttl}::interval
         order by created limit ${batchSize})`;
+      const room = batchSize - inFlight.size;
+      if (room <= 0) return;
       const batch = await sql<QueuedRequest[]>`
-        with rows as (select id from net.http_request_queue order by id limit ${batchSize}
+        with rows as (select id from net.http_request_queue order by id limit ${room}
                       for update skip locked)
         delete from net.http_request_queue q using rows where q.id = rows.id
         returning q.id, q.method, q.url, q.headers, q.body, q.timeout_milliseconds`;
-      await Promise.all(batch.map(send));
-      if (batch.length === batchSize) again = true;
+      for (const r of batch) {
+        const sent: Promise<void> = send(r).finally(() => {
+          const full = inFlight.size >= batchSize;
+          inFlight.delete(sent);
+          if (full) wake();
+        });
+        inFlight.add(sent);
+      }
+      if (batch.length === room) again = true;
     } while (again && !stopped);
   };
 
@@ -102,6 +116,7 @@ export async function startPgNetWorker(
       stopped = true;
       clearInterval(timer);
       await running;
+      await Promise.all(inFlight);
       await sql.end({ timeout: 2 });
     },
   };

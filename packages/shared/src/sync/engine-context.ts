@@ -57,6 +57,11 @@ export interface ModelRun {
   pageSize: PageSize;
   runId: number;
   report: ModelReport;
+  /**
+   * Background passes (sweep, counts, verification) call it between units: a sync waiting for
+   * the model takes it first, then the pass goes on. Absent for a sync.
+   */
+  yieldLock?: () => Promise<boolean>;
   onProgress?: (p: Progress) => void;
   log?: (line: string) => void;
 }

@@ -48,6 +48,7 @@ export async function reconcile(run: ModelRun): Promise<boolean> {
         where model = ${entry.model}`;
       return false;
     }
+    await run.yieldLock?.();
     const [from, to] = stack.pop()!;
     const idRange = [
       ['id', '>=', from],

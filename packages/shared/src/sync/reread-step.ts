@@ -55,6 +55,7 @@ export async function queueUpgradeReread(
 export async function rereadQueued(run: ModelRun): Promise<boolean> {
   const { sql, entry } = run;
   for (;;) {
+    await run.yieldLock?.();
     const [row] = await sql`select rereads from ods.sync_state where model = ${entry.model}`;
     const queue = (row?.rereads ?? []) as Reread[];
     if (queue.length === 0) return true;

@@ -87,10 +87,31 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   let systemic: unknown = null;
   let session: Session | null = null;
 
+  /**
+   * Between two units of a background pass: a sync waiting for the model takes it now. The
+   * pass's turn mark is lifted meanwhile, or the sync would take it for a killed turn.
+   */
+  const handOver = async (model: string) => {
+    if (!(await locks.waiting(model))) return false;
+    await sql`update ods.sync_state set turn_started_at = null where model = ${model}`;
+    await locks.handOver(model);
+    await sql`update ods.sync_state set turn_started_at = clock_timestamp() where model = ${model}`;
+    opts.log?.(`[${model}] let a waiting sync go first`);
+    return true;
+  };
+
   /** One model's turn: under its lock; a failure is recorded on it and the others go on. */
   const turn = async (entry: CatalogEntry, report: ModelReport, step: SyncMode | 'dependents') => {
+    const background = step === 'reconcile' || step === 'verify';
     try {
-      if (!(await locks.tryLock(entry.model))) {
+      const locked = background
+        ? await locks.tryLockBackground(entry.model)
+        : (await locks.tryLock(entry.model)) ||
+          (await locks.waitForBackground(
+            entry.model,
+            Math.min(BACKGROUND_WAIT_MS, budget.remainingMs() - PAGE_HEADROOM_MS),
+          ));
+      if (!locked) {
         report.status = 'busy';
         report.error = 'already running';
         return;
@@ -107,10 +128,11 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
           ...session,
           report,
           runId: Number(runId),
+          yieldLock: background ? () => handOver(entry.model) : undefined,
         });
       } finally {
         await sql`update ods.sync_state set turn_started_at = null where model = ${entry.model}`;
-        await locks.unlock(entry.model);
+        await (background ? locks.unlockBackground(entry.model) : locks.unlock(entry.model));
       }
     } catch (e) {
       report.status = 'error';
@@ -273,6 +295,13 @@ async function noteTurnStart(sql: Sql, model: string, log?: (line: string) => vo
   }
 }
 
+/**
+ * How long a sync waits for a model a background pass (sweep, counts, verification) holds: it
+ * lets the sync in after its current unit, one Odoo request and its repairs, so the change a
+ * tick brings is not left for the next tick.
+ */
+const BACKGROUND_WAIT_MS = 15_000;
+
 /** Rounds of dependent re-reads one sync slice follows after its pass over the models. */
 const DEPENDENT_ROUNDS = 4;
 
@@ -287,7 +316,10 @@ async function runModel(
   opts: SliceOptions,
   mode: SyncMode | 'dependents',
   entry: CatalogEntry,
-  shared: Pick<ModelRun, 'budget' | 'limiter' | 'context' | 'odooVersion' | 'report' | 'runId'>,
+  shared: Pick<
+    ModelRun,
+    'budget' | 'limiter' | 'context' | 'odooVersion' | 'report' | 'runId' | 'yieldLock'
+  >,
 ): Promise<void> {
   const { sql } = opts;
   if (opts.full && mode === 'sync') {

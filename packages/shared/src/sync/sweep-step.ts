@@ -41,6 +41,7 @@ export async function sweep(run: ModelRun, cycleFrom: Date | null): Promise<bool
   const limit = sweepPage(run);
   while (cursor < target) {
     if (!run.budget.allows(PAGE_HEADROOM_MS)) return false;
+    await run.yieldLock?.();
     const remote = await request(run, () =>
       run.odoo.searchRead(
         entry.model,
