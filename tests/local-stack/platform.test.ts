@@ -198,10 +198,18 @@ describe('pg_cron → net.http_post → /functions/v1', () => {
         75_000,
       );
       expect(row.status_code).toBe(200);
-      const [run] =
-        await sql`select status from cron.job_run_details d join cron.job j using (jobid)
-        where j.jobname = 'test-echo' order by runid desc limit 1`;
-      expect(run.status).toBe('succeeded');
+      // pg_cron records the run's end after its command returns: the answer can come first.
+      const status = await waitFor(
+        'the cron run to be recorded as ended',
+        async () => {
+          const [run] =
+            await sql`select status from cron.job_run_details d join cron.job j using (jobid)
+            where j.jobname = 'test-echo' order by runid desc limit 1`;
+          return run && run.status !== 'running' ? run.status : undefined;
+        },
+        10_000,
+      );
+      expect(status).toBe('succeeded');
     } finally {
       await sql`select cron.unschedule('test-echo')`;
     }
