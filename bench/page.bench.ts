@@ -2,29 +2,18 @@
 // own api.ts, supabase-js, anon key) and the whole page ready in headless Chromium, with the
 // Odoo simulator up, down and slowed to 30 s per call (the page never calls Odoo: ratio ≈ 1);
 // and "the old way" for comparison — the same aged receivable/payable computed live from Odoo
-// over its JSON-RPC API on every page load. At 1,000,000 journal items (--quick: 50,000).
-import { join } from 'node:path';
+// over its JSON-RPC API on every page load. At 1,000,000 journal items (--quick: 50,000), copied
+// as after `npm start` (issue 14: the page shows the complete first copy within 30 s of the sync
+// finishing): the stack's own schedule and Edge Function, timed until the page's client reads it.
 import { agingBucket, type RunningSim, startOdooSim } from '../packages/odoo-sim/src/index.ts';
 import { createOdooClient } from '../packages/shared/src/odoo/client.ts';
 import { loadOdooConfig } from '../packages/shared/src/odoo/config.ts';
-import { openSync } from '../packages/shared/src/sync/open-sync.ts';
-import { runSlice } from '../packages/shared/src/sync/run-slice.ts';
 import { launchChromium } from '../tests/e2e/browser.ts';
-import { destroyCluster, freePort, startCluster } from '../tools/local-stack/src/cluster.ts';
-import { ANON_KEY } from '../tools/local-stack/src/keys.ts';
-import { LOCAL_DIR } from '../tools/local-stack/src/paths.ts';
-import { startPlatform } from '../tools/local-stack/src/platform.ts';
-import { createApi } from '../web/src/api.ts';
+import { type BenchStack, pageApi, startBenchStack } from './lib/bench-stack.ts';
 import { round } from './lib/measure.ts';
 import type { BenchContext, BenchReport, Figure } from './lib/types.ts';
 
 export const name = 'page';
-
-class NoWebSocket {
-  constructor() {
-    throw new Error('realtime is not used');
-  }
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -90,53 +79,36 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
   const queryRuns = ctx.quick ? 20 : 60;
   const pageRuns = ctx.quick ? 5 : 15;
   const oldRuns = ctx.quick ? 2 : 3;
-  const dir = join(LOCAL_DIR, `bench-page-${process.pid}`);
   const t0 = performance.now();
-  const [sim, cluster] = await Promise.all([
+  const [sim, stack] = await Promise.all([
     startOdooSim({ port: 0, scale, seed: 1 }) as Promise<RunningSim>,
-    startCluster(dir),
+    startBenchStack('page'),
   ]);
   ctx.log(
     `sim ${scale.toLocaleString()} journal items + cluster in ${round((performance.now() - t0) / 1000, 1)} s`,
   );
-  const env: Record<string, string> = {
-    SUPABASE_DB_URL: cluster.url,
-    ...sim.env,
-    ODOO_PROTOCOL: 'jsonrpc',
-    SYNC_MAX_RPS: '0',
-  };
-  let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
+  const env: Record<string, string> = { ...sim.env, ODOO_PROTOCOL: 'jsonrpc' };
   const browser = await launchChromium();
   try {
-    const res = openSync(env);
-    const s0 = performance.now();
-    try {
-      for (let i = 0; i < 500; i++) {
-        const s = await runSlice({ ...res, mode: 'sync', trigger: 'bench' });
-        if (!s.more) break;
-      }
-    } finally {
-      await res.close();
-    }
-    const syncS = (performance.now() - s0) / 1000;
-    const postgres = (await import('postgres')).default;
-    const sql = postgres(cluster.url, { max: 2, onnotice: () => {} });
-    await sql`select cron.unschedule(jobname) from cron.job where jobname in ('odoo-sync', 'reporting-refresh')`;
-    const r0 = performance.now();
-    await sql`select * from ods.refresh_reporting(true, true)`;
-    const refreshS = (performance.now() - r0) / 1000;
-    await sql`select ods.set_demo_access(true)`;
+    const { sql } = stack;
+    // ---- The first copy as after `npm start` (pg_cron, pg_net, the Edge Function chaining its
+    // own calls, the demo Odoo's settings), until the page's client reads the reports.
+    await stack.platform(sim.env);
+    await stack.kickSync();
+    const syncS = await stack.waitFirstCopy(1_800_000, ctx.log);
+    const visible = await stack.waitReportsVisible(300_000);
+    const upkeep = await firstCopyUpkeep(stack);
+    // Quiet from here: the books do not change, nothing is scheduled.
+    await sql`select cron.alter_job(jobid, active => false) from cron.job
+      where jobname in ('odoo-sync', 'reporting-refresh')`;
     const [{ n: lines }] = await sql`select count(*)::int as n from odoo.account_move_line`;
     ctx.log(
-      `synced ${lines.toLocaleString()} journal items in ${round(syncS, 1)} s, reports refreshed in ${round(refreshS, 1)} s`,
+      `first copy of ${lines.toLocaleString()} journal items complete ${round(syncS, 1)} s after the kick; reports on /rest/v1 ${round(visible.seconds, 1)} s later${visible.rescued ? ' (NOT by themselves: rescued by the benchmark)' : ''}`,
     );
-    platform = await startPlatform({ dbPort: cluster.port, gatewayPort: await freePort() });
+    const platform = { url: stack.url };
 
     // ---- Dashboard queries through /rest/v1, as the page makes them.
-    const api = createApi(
-      { supabaseUrl: platform.url, anonKey: ANON_KEY, staleAfterMinutes: 15, pollSeconds: 60 },
-      { realtime: { transport: NoWebSocket }, auth: { persistSession: false } },
-    );
+    const api = pageApi(stack.url);
     const [company] = await api.companies();
     const companyId = company.company_id;
     const [top] = await sql`select partner_id::int from reporting.partner_balances
@@ -220,7 +192,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
       const context = await browser.newContext({ locale: 'en-US' });
       const page = await context.newPage();
       const a = performance.now();
-      await page.goto(`${platform!.url}/?poll=3600`);
+      await page.goto(`${platform.url}/?poll=3600`);
       await page.waitForFunction(() => document.body.dataset.ready === 'true', null, {
         timeout: 60_000,
       });
@@ -273,8 +245,6 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     ctx.log(
       `old way (JSON-RPC per load, ${old.lines.toLocaleString()} open lines): p50 ${oldP50} ms; totals equal: ${same}`,
     );
-    await sql.end();
-
     const worstQuery = Math.max(...Object.values(queryStats).map((s) => s.p95));
     const figures: Record<string, Figure> = {
       journal_items: { value: lines, unit: 'rows' },
@@ -295,15 +265,24 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
         note: 'aging live from Odoo over JSON-RPC, p50',
       },
       old_way_vs_page: { value: round(oldP50 / up.p50, 1), unit: '×' },
-      sync_snapshot_s: { value: round(syncS, 1), unit: 's' },
-      reports_refresh_s: { value: round(refreshS, 1), unit: 's' },
+      first_copy_s: { value: round(syncS, 1), unit: 's', note: 'kick to every model copied' },
+      first_copy_visible_after_s: {
+        value: round(visible.seconds, 1),
+        unit: 's',
+        max: 30,
+        note: visible.rescued
+          ? 'NOT visible by itself: the benchmark refreshed the reports'
+          : 'copy complete → reports current and companies on /rest/v1',
+      },
     };
     for (const [q, s] of Object.entries(queryStats))
       figures[`query_p95_${q}`] = { value: s.p95, unit: 'ms', max: 50 };
     for (const [q, s] of Object.entries(compareStats))
       figures[`replaced_p95_${q}`] = { value: s.p95, unit: 'ms', note: 'comparison, no target' };
     const md = [
-      `${lines.toLocaleString()} journal items (simulator seed 1), synced in ${round(syncS, 1)} s, reports refreshed (forced, all 13 materialized views) in ${round(refreshS, 1)} s. Queries through the local gateway's /rest/v1 with the anon key, made by the page's own \`web/src/api.ts\` (supabase-js), ${queryRuns} runs each after a warm-up; page loads in headless Chromium (fresh browser context each, ${pageRuns} runs after one warm-up), until the page reports every card loaded. Company ${companyId}: ${agedRows.ar} customers and ${agedRows.ap} vendors in the aged balances.`,
+      `${lines.toLocaleString()} journal items (simulator seed 1). **First copy as after \`npm start\`** (pg_cron, pg_net stand-in, the Edge Function \`odoo-sync\` in Deno chaining its own calls, default settings), kicked once: every model copied ${round(syncS, 1)} s after the kick; the page's client (\`web/src/api.ts\`, anon key, /rest/v1) read the companies, every report current, ${round(visible.seconds, 1)} s after that (target ≤ 30 s: ${visible.seconds <= 30 && !visible.rescued ? 'ok' : 'MISSED'})${visible.rescued ? ' — not by itself: the benchmark cancelled the refresh, analysed and refreshed' : ''}. The reports' build after the copy: ${upkeep.describe}.`,
+      '',
+      `Then quiet (the schedules paused, the books unchanged). Queries through the local gateway's /rest/v1 with the anon key, made by the page's own \`web/src/api.ts\` (supabase-js), ${queryRuns} runs each after a warm-up; page loads in headless Chromium (fresh browser context each, ${pageRuns} runs after one warm-up), until the page reports every card loaded. Company ${companyId}: ${agedRows.ar} customers and ${agedRows.ap} vendors in the aged balances.`,
       '',
       '| dashboard query | p50 ms | p95 ms | target |',
       '| --- | ---: | ---: | --- |',
@@ -337,8 +316,25 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     };
   } finally {
     await browser.close();
-    await platform?.close();
+    await stack.close();
     await sim.close();
-    destroyCluster(dir);
   }
+}
+
+/**
+ * How the reports were built after the first copy: each report's last upkeep (ms, mode), the
+ * longest first. trade_items and trade_item_partials are built in one step and both show it.
+ */
+async function firstCopyUpkeep(stack: BenchStack) {
+  const rows = await stack.sql`select matview, last_ms::float as ms, last_mode as mode
+    from ods.reporting_matviews order by last_ms desc nulls last`;
+  const top = rows
+    .slice(0, 5)
+    .map(
+      (r) =>
+        `${String(r.matview).replace('reporting_private.', '')} ${round((r.ms ?? 0) / 1000, 1)} s${r.mode ? ` (${r.mode})` : ''}`,
+    );
+  return {
+    describe: `per report (${rows.length}), the longest ${top.join(', ')} (trade_items and trade_item_partials are one step)`,
+  };
 }
