@@ -4,12 +4,21 @@
 -- company restriction (claim and `company`), security_invoker, grants and the demo switch.
 -- The hand-made book in fixtures/aged-book.psql, inserted inside this transaction and rolled back.
 begin;
-select plan(37);
+select plan(39);
 
 \ir fixtures/aged-book.psql
 
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
             'the refresh ran');
+
+-- The tables kept by triggers beside the reports are compared with their definitions, and agree.
+select is((select array_agg(d.matview order by d.matview) from ods.report_differences() d
+            where d.matview in ('reporting_private.aged_totals_today',
+                                'reporting_private.aged_settled_years')),
+          array['reporting_private.aged_settled_years', 'reporting_private.aged_totals_today'],
+          'report_differences covers aged_totals_today and aged_settled_years');
+select is((select count(*)::int from ods.report_differences() d where d.missing + d.extra > 0),
+          0, 'every report and kept table equals its definition after the refresh');
 
 -- Objects, shapes, security_invoker.
 select has_view('reporting', 'aged_totals', 'reporting.aged_totals exists');
