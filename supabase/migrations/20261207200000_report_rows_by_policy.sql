@@ -5,8 +5,10 @@
 -- rule themselves, as row-level security: Postgres applies a policy before any filter of the
 -- caller (a LIKE that raises an error never sees a hidden row), so their views need no barrier
 -- and are planned with the caller's order and limit. The names they show (partner, currency)
--- are looked up per visible row (scalar subqueries, never joined, so a caller's filter on a
--- name cannot be evaluated on another company's partner). Same columns, same rows.
+-- are joined, but each is written as an expression of both sides (`case when d.partner_id is
+-- not null then p.name end`, the same value): a caller's filter on it can only run once the
+-- rows are joined, on the visible rows, never on another company's partner beforehand. Same
+-- columns, same rows.
 -- The other views keep security_barrier; the report upkeep runs as the tables' owner, which
 -- policies do not restrict.
 
@@ -25,31 +27,29 @@ end $$;
 
 create or replace view reporting.open_invoices with (security_invoker = true) as
 select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_origin,
-       d.partner_id,
-       (select p.name from reporting_private.partners p where p.partner_id = d.partner_id)
-         as partner_name,
+       d.partner_id, case when d.partner_id is not null then p.name end as partner_name,
        d.invoice_date, d.date, d.due_date,
        greatest(current_date - d.due_date, 0) as days_overdue,
        d.due_date < current_date as overdue,
-       d.currency_id,
-       (select cur.currency from reporting_private.currencies cur
-         where cur.currency_id = d.currency_id) as currency,
+       d.currency_id, case when d.currency_id is not null then cur.currency end as currency,
        d.amount_total, d.amount_residual, d.residual_company,
-       (select c.currency from reporting_private.companies c where c.company_id = d.company_id)
-         as company_currency,
+       case when d.company_id is not null then c.currency end as company_currency,
        d.payment_state
-  from reporting_private.open_documents d;
+  from reporting_private.open_documents d
+  left join reporting_private.partners p on p.partner_id = d.partner_id
+  left join reporting_private.currencies cur on cur.currency_id = d.currency_id
+  left join reporting_private.companies c on c.company_id = d.company_id;
 alter view reporting.open_invoices reset (security_barrier);
 
 create or replace view reporting.partner_balances with (security_invoker = true) as
 select b.company_id, b.partner_id,
-       (select p.name from reporting_private.partners p where p.partner_id = b.partner_id)
-         as partner_name,
+       case when b.partner_id is not null then p.name end as partner_name,
        b.receivable_balance, b.payable_balance, b.balance, b.debit, b.credit, b.receivable_open,
        b.payable_open, b.lines, b.last_date,
-       (select c.currency from reporting_private.companies c where c.company_id = b.company_id)
-         as currency
-  from reporting_private.partner_balances b;
+       case when b.company_id is not null then c.currency end as currency
+  from reporting_private.partner_balances b
+  left join reporting_private.partners p on p.partner_id = b.partner_id
+  left join reporting_private.companies c on c.company_id = b.company_id;
 alter view reporting.partner_balances reset (security_barrier);
 
 create or replace view reporting.aged_receivable with (security_invoker = true) as
