@@ -68,27 +68,3 @@ alter view reporting.aged_payable reset (security_barrier);
 drop index if exists reporting_private.open_documents_due_date_move_id_idx;
 create index open_documents_due_date_move_id_idx on reporting_private.open_documents
   (due_date, move_id) include (company_id);
-
--- Aging totals per company and kind: each report read once and grouped, not once per company
--- and kind (it keeps its barrier: an aggregate has no order to pass on).
-create or replace view reporting.aged_totals with (security_invoker = true, security_barrier = true) as
-select c.company_id, k.kind,
-       coalesce(t.not_due, 0) as not_due, coalesce(t.days_1_30, 0) as days_1_30,
-       coalesce(t.days_31_60, 0) as days_31_60, coalesce(t.days_61_90, 0) as days_61_90,
-       coalesce(t.days_91_120, 0) as days_91_120, coalesce(t.older, 0) as older,
-       coalesce(t.total, 0) as total, coalesce(t.partners, 0) as partners, c.currency
-  from reporting_private.companies c
- cross join (values ('receivable'::text), ('payable'::text)) k (kind)
-  left join (
-    select 'receivable'::text as kind, a.company_id, sum(a.not_due) as not_due,
-           sum(a.days_1_30) as days_1_30, sum(a.days_31_60) as days_31_60,
-           sum(a.days_61_90) as days_61_90, sum(a.days_91_120) as days_91_120,
-           sum(a.older) as older, sum(a.total) as total, count(*) as partners
-      from reporting_private.aged_receivable_today a group by a.company_id
-    union all
-    select 'payable'::text, a.company_id, sum(a.not_due), sum(a.days_1_30), sum(a.days_31_60),
-           sum(a.days_61_90), sum(a.days_91_120), sum(a.older), sum(a.total), count(*)
-      from reporting_private.aged_payable_today a group by a.company_id
-  ) t on t.company_id = c.company_id and t.kind = k.kind
- where (select reporting_private.visible_companies()) is null
-    or c.company_id = any ((select reporting_private.visible_companies())::bigint[]);

@@ -259,24 +259,3 @@ language sql stable set search_path = '' set jit = off set work_mem = '64MB' as 
     from grouped g
    where (g.b0, g.b1, g.b2, g.b3, g.b4, g.b5) <> (0, 0, 0, 0, 0, 0)
 $$;
-
--- The years are compared with their definition along with the maintained reports (the property
--- test and refresh tests read this).
-create or replace function ods.report_differences()
-returns table (matview text, missing bigint, extra bigint)
-language plpgsql security definer set search_path = '' as $$
-declare
-  m record;
-begin
-  for m in select v.matview, v.position from ods.reporting_matviews v where v.maintained
-           union all
-           select 'reporting_private.aged_settled_years', 1000
-           order by 2 loop
-    matview := m.matview;
-    execute format('select count(*) from (select * from %1$s__source except all select * from %1$s) d',
-                   m.matview) into missing;
-    execute format('select count(*) from (select * from %1$s except all select * from %1$s__source) d',
-                   m.matview) into extra;
-    return next;
-  end loop;
-end $$;
