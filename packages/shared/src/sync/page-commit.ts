@@ -144,6 +144,19 @@ export async function queueDependents(
   }
 }
 
+/** Which of `fields` the mirror table has (a dependent may name a field not mirrored yet). */
+async function mirrorColumns(
+  tx: TransactionSql,
+  table: string,
+  fields: readonly string[],
+): Promise<string[]> {
+  const [{ present }] = await tx<{ present: string[] }[]>`
+    select coalesce(array_agg(attname::text), '{}') as present from pg_attribute
+     where attrelid = to_regclass(${`odoo.${ident(table)}`}) and attnum > 0 and not attisdropped
+       and attname = any(${fields as string[]})`;
+  return present;
+}
+
 /** Ids of the mirror of `model` whose `fields` hold one of `targets`. */
 async function mirrorIdsPointingAt(
   tx: TransactionSql,
@@ -152,10 +165,7 @@ async function mirrorIdsPointingAt(
   targets: readonly number[],
 ): Promise<number[]> {
   const table = tableName(model);
-  const [{ present }] = await tx<{ present: string[] }[]>`
-    select coalesce(array_agg(attname::text), '{}') as present from pg_attribute
-     where attrelid = to_regclass(${`odoo.${ident(table)}`}) and attnum > 0 and not attisdropped
-       and attname = any(${fields as string[]})`;
+  const present = await mirrorColumns(tx, table, fields);
   if (present.length === 0) return [];
   const rows = await tx.unsafe<{ id: string }[]>(
     present
@@ -175,10 +185,7 @@ async function mirrorIdsHolding(
   match = '',
 ): Promise<number[]> {
   const table = tableName(model);
-  const [{ present }] = await tx<{ present: boolean }[]>`
-    select exists (select from pg_attribute where attrelid = to_regclass(${`odoo.${ident(table)}`})
-       and attname = ${field} and attnum > 0 and not attisdropped) as present`;
-  if (!present) return [];
+  if ((await mirrorColumns(tx, table, [field])).length === 0) return [];
   const rows = await tx.unsafe<{ id: string }[]>(
     `select id from ${mirrorTable(table)}
       where ${ident(field)}::text = any($1::text[]) and ${ident(field)}::text ~ $2`,
