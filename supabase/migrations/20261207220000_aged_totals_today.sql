@@ -35,42 +35,44 @@ select a.company_id, 'payable'::text, sum(a.not_due), sum(a.days_1_30), sum(a.da
        sum(a.days_61_90), sum(a.days_91_120), sum(a.older), sum(a.total), count(*)
   from reporting_private.aged_payable_today a group by a.company_id;
 
--- tg_argv[0]: the kind of the report the trigger is on.
+-- tg_argv[0]: the kind of the report the trigger is on. What a statement deleted is counted
+-- negative, what it inserted positive (an update both), and added in one upsert.
 create function reporting_private.aged_totals_today_follow() returns trigger
 language plpgsql security definer set search_path = '' as $$
+declare
+  deltas reporting_private.aged_totals_today[] := '{}';
 begin
   if tg_op = 'TRUNCATE' then
     delete from reporting_private.aged_totals_today t where t.kind = tg_argv[0];
     return null;
   end if;
+  -- Each transition table exists only for the events that have it: read apart.
   if tg_op in ('DELETE', 'UPDATE') then
-    insert into reporting_private.aged_totals_today as t
-    select o.company_id, tg_argv[0], -sum(o.not_due), -sum(o.days_1_30), -sum(o.days_31_60),
-           -sum(o.days_61_90), -sum(o.days_91_120), -sum(o.older), -sum(o.total), -count(*)
-      from old_rows o group by o.company_id
-    on conflict (company_id, kind) do update
-       set not_due = t.not_due + excluded.not_due,
-           days_1_30 = t.days_1_30 + excluded.days_1_30,
-           days_31_60 = t.days_31_60 + excluded.days_31_60,
-           days_61_90 = t.days_61_90 + excluded.days_61_90,
-           days_91_120 = t.days_91_120 + excluded.days_91_120,
-           older = t.older + excluded.older, total = t.total + excluded.total,
-           partners = t.partners + excluded.partners;
+    deltas := deltas || array(
+      select row(o.company_id, tg_argv[0], -sum(o.not_due), -sum(o.days_1_30),
+                 -sum(o.days_31_60), -sum(o.days_61_90), -sum(o.days_91_120), -sum(o.older),
+                 -sum(o.total), -count(*))::reporting_private.aged_totals_today
+        from old_rows o group by o.company_id);
   end if;
   if tg_op in ('INSERT', 'UPDATE') then
-    insert into reporting_private.aged_totals_today as t
-    select n.company_id, tg_argv[0], sum(n.not_due), sum(n.days_1_30), sum(n.days_31_60),
-           sum(n.days_61_90), sum(n.days_91_120), sum(n.older), sum(n.total), count(*)
-      from new_rows n group by n.company_id
-    on conflict (company_id, kind) do update
-       set not_due = t.not_due + excluded.not_due,
-           days_1_30 = t.days_1_30 + excluded.days_1_30,
-           days_31_60 = t.days_31_60 + excluded.days_31_60,
-           days_61_90 = t.days_61_90 + excluded.days_61_90,
-           days_91_120 = t.days_91_120 + excluded.days_91_120,
-           older = t.older + excluded.older, total = t.total + excluded.total,
-           partners = t.partners + excluded.partners;
+    deltas := deltas || array(
+      select row(n.company_id, tg_argv[0], sum(n.not_due), sum(n.days_1_30), sum(n.days_31_60),
+                 sum(n.days_61_90), sum(n.days_91_120), sum(n.older), sum(n.total),
+                 count(*))::reporting_private.aged_totals_today
+        from new_rows n group by n.company_id);
   end if;
+  insert into reporting_private.aged_totals_today as t
+  select d.company_id, d.kind, sum(d.not_due), sum(d.days_1_30), sum(d.days_31_60),
+         sum(d.days_61_90), sum(d.days_91_120), sum(d.older), sum(d.total), sum(d.partners)
+    from unnest(deltas) d group by d.company_id, d.kind
+  on conflict (company_id, kind) do update
+     set not_due = t.not_due + excluded.not_due,
+         days_1_30 = t.days_1_30 + excluded.days_1_30,
+         days_31_60 = t.days_31_60 + excluded.days_31_60,
+         days_61_90 = t.days_61_90 + excluded.days_61_90,
+         days_91_120 = t.days_91_120 + excluded.days_91_120,
+         older = t.older + excluded.older, total = t.total + excluded.total,
+         partners = t.partners + excluded.partners;
   -- A company and kind left without partner rows has no totals row (as the grouped source).
   delete from reporting_private.aged_totals_today t where t.kind = tg_argv[0] and t.partners = 0;
   return null;
