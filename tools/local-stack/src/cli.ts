@@ -83,15 +83,7 @@ async function demoAccess(dbUrl: string, enabled: boolean): Promise<void> {
   try {
     const [{ exists }] =
       await sql`select to_regprocedure('ods.set_demo_access(boolean)') is not null as exists`;
-    if (exists) {
-      // A first report refresh (started by the first sync) rewrites the materialized views'
-      // catalog rows; a GRANT on one at that moment fails with "tuple concurrently updated".
-      // Wait for the refresh's own lock instead.
-      await sql.begin(async (tx) => {
-        await tx`select pg_advisory_xact_lock(hashtext('ods.refresh_reporting')::bigint)`;
-        await tx`select ods.set_demo_access(${enabled})`;
-      });
-    }
+    if (exists) await sql`select ods.set_demo_access(${enabled})`;
   } finally {
     await sql.end();
   }
