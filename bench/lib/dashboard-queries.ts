@@ -97,7 +97,17 @@ export async function dashboardQueries(reader: postgres.Sql): Promise<DashboardQ
     },
     {
       key: 'overdue_page',
-      what: 'overdue invoices: first page of 50 by due date + exact count (as PostgREST)',
+      what: 'overdue card: one company, first page of 50 by due date + exact count (as the page asks)',
+      run: (s, i) => s`select
+        (select count(*) from reporting.open_invoices
+          where overdue and company_id = ${companies[i % companies.length]}) as total,
+        (select json_agg(p) from (select * from reporting.open_invoices
+                                   where overdue and company_id = ${companies[i % companies.length]}
+                                   order by due_date, move_id limit 50) p) as page`,
+    },
+    {
+      key: 'overdue_all',
+      what: 'overdue invoices of every company: first page of 50 by due date + exact count',
       run: (s) => s`select (select count(*) from reporting.open_invoices where overdue) as total,
         (select json_agg(p) from (select * from reporting.open_invoices where overdue
                                    order by due_date, move_id limit 50) p) as page`,

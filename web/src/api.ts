@@ -217,8 +217,14 @@ export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) 
         const v = `"*${term}*"`;
         q = q.or(`name.ilike.${v},partner_name.ilike.${v},ref.ilike.${v}`);
       }
+      // Overdue documents only: days overdue descending is due date ascending, which an index
+      // returns in order; sorting on the computed column read and sorted every overdue document.
+      const byDue = o.sort === 'days_overdue';
       return q
-        .order(o.sort, { ascending: o.ascending, nullsFirst: false })
+        .order(byDue ? 'due_date' : o.sort, {
+          ascending: byDue ? !o.ascending : o.ascending,
+          nullsFirst: false,
+        })
         .order('move_id', { ascending: true });
     },
 
