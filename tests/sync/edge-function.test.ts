@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSlice } from '../../packages/shared/src/sync/run-slice.ts';
 import { freePort } from '../../tools/local-stack/src/cluster.ts';
 import { ANON_KEY, SERVICE_ROLE_KEY } from '../../tools/local-stack/src/keys.ts';
 import { type Platform, startPlatform } from '../../tools/local-stack/src/platform.ts';
@@ -105,4 +106,65 @@ describe('odoo-sync Edge Function', () => {
     expect(ver.models[0].verification.periods).toBeGreaterThan(0);
     expect(ver.models[0].verification.mismatched).toEqual([]);
   }, 60_000);
+
+  // A first copy's last call rarely has the time left for the reports' full rebuild. Left to
+  // the cron's refresh, the page waited up to a minute more for the copy it already had.
+  describe('report upkeep that does not fit the slice that copied', () => {
+    beforeAll(async () => {
+      // Only the calls under test refresh the reports.
+      await h.sql`update cron.job set active = false where jobname = 'reporting-refresh'`;
+    });
+    afterAll(async () => {
+      await h.sql`update cron.job set active = true where jobname = 'reporting-refresh'`;
+    });
+
+    it('is handed at once to a call of its own, which does not call again', async () => {
+      // A full rebuild due (a report never filled) and estimated longer than any slice.
+      await h.sql`update ods.reporting_matviews set last_ms = 1e9, last_mode = 'full'
+        where maintained`;
+      await h.sql`update ods.reporting_matviews set refreshed_at = null
+        where matview = 'reporting_private.open_documents'`;
+      const [{ last }] = await h.sql`select coalesce(max(id), 0)::int as last from ods.runs`;
+      const partner = h.sim.control.truth('res.partner')[0];
+      h.sim.control.update('res.partner', partner.id as number, { email: 'upkeep@example.org' });
+      const summary = await (await call({ mode: 'sync' }, SERVICE_ROLE_KEY)).json();
+      expect(summary).toMatchObject({
+        outcome: 'ok',
+        more: false,
+        reportsPending: true,
+        continued: true,
+      });
+      const until = Date.now() + 30_000;
+      let after: { trigger: string; ended: boolean }[] = [];
+      for (;;) {
+        after = await h.sql`select trigger, ended_at is not null as ended from ods.runs
+          where id > ${last} order by id`;
+        if (after.length >= 2 && after.every((r) => r.ended)) break;
+        if (Date.now() > until) throw new Error(`no continuation ended: ${JSON.stringify(after)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The continuation could not fit the rebuild either: it leaves it to the cron.
+      await new Promise((r) => setTimeout(r, 1_500));
+      const runs = await h.sql`select trigger from ods.runs where id > ${last} order by id`;
+      expect(runs.map((r) => r.trigger)).toEqual(['http', 'continue']);
+    }, 60_000);
+
+    it('is run by that call even though it copies nothing', async () => {
+      await h.sql`update ods.reporting_matviews set last_ms = 1 where maintained`;
+      const res = h.open();
+      try {
+        // Any other call that copies nothing leaves the reports to the cron.
+        const idle = await runSlice({ ...res, mode: 'sync', trigger: 'test' });
+        expect(idle.reportsRefreshed).toBe(0);
+        const cont = await runSlice({ ...res, mode: 'sync', trigger: 'continue' });
+        expect(cont.reportsRefreshed).toBeGreaterThan(0);
+        expect(cont.reportsPending).toBe(false);
+      } finally {
+        await res.close();
+      }
+      const [{ pending }] = await h.sql`select count(*)::int as pending
+        from ods.reporting_matviews where refreshed_at is null`;
+      expect(pending).toBe(0);
+    }, 60_000);
+  });
 });

@@ -89,7 +89,7 @@ export async function handleSyncRequest(
       log: (line) => console.log(line),
     });
     let continued = false;
-    if (summary.more && mode === 'sync') {
+    if ((summary.more || summary.reportsPending) && mode === 'sync') {
       const [row] = await resources.sql`select ods.invoke_sync('sync', 'continue') as id`;
       continued = row.id !== null;
     }

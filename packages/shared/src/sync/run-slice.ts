@@ -53,6 +53,12 @@ export interface SliceSummary {
   models: ModelReport[];
   /** Reporting materialized views refreshed after this run. */
   reportsRefreshed: number;
+  /**
+   * This run changed the copy but its report upkeep did not fit what was left of its budget (a
+   * first copy's full rebuild, typically): call again at once, so the upkeep runs in a slice of
+   * its own instead of waiting up to a minute for the cron's refresh.
+   */
+  reportsPending: boolean;
   elapsedMs: number;
 }
 
@@ -203,42 +209,46 @@ export async function runSlice(opts: SliceOptions): Promise<SliceSummary> {
   // Reports are refreshed once the copy has caught up (not after every slice of a long
   // snapshot), and only if this run changed something; the refresh itself skips unchanged views.
   const changed = reports.some((r) => r.upserted > 0 || r.deleted > 0 || (r.companyRows ?? 0) > 0);
-  const reportsRefreshed =
-    !more && changed
+  // A continuation may have been called for the upkeep alone (reportsPending): it refreshes even
+  // when it copied nothing, and then does not continue again, whatever it could not fit.
+  const upkeep =
+    !more && (changed || opts.trigger === 'continue')
       ? await refreshReports(sql, budget.remainingMs() - 1_000, config.reportsFull, opts.log)
-      : 0;
+      : { refreshed: 0, deferred: 0 };
   return {
     runId: Number(runId),
     mode,
     outcome,
     more,
     models: reports,
-    reportsRefreshed,
+    reportsRefreshed: upkeep.refreshed,
+    reportsPending: changed && upkeep.deferred > 0,
     elapsedMs: Math.round(performance.now() - t0),
   };
 }
 
 /**
- * Refreshes the reporting materialized views whose inputs changed, starting none after
- * `budgetMs` (the rest wait for the next slice or the cron); returns how many.
+ * Refreshes the reports whose inputs changed, starting none after `budgetMs` (the rest wait for
+ * the next slice or the cron); says how many it refreshed and how many it left for lack of time.
  */
 async function refreshReports(
   sql: Sql,
   budgetMs: number,
   full: boolean,
   log?: (line: string) => void,
-): Promise<number> {
-  if (budgetMs <= 0) return 0;
+): Promise<{ refreshed: number; deferred: number }> {
+  if (budgetMs <= 0) return { refreshed: 0, deferred: 1 };
   try {
     const rows = await sql`select refreshed, reason
       from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int, ${full})`;
-    const deferred = rows.filter((r) => String(r.reason).startsWith('deferred')).length;
+    // Deferred for the budget; not for a snapshot still running (the copy's end refreshes them).
+    const deferred = rows.filter((r) => String(r.reason).startsWith('deferred (budget')).length;
     if (deferred) log?.(`[reporting] ${deferred} view(s) deferred to the next refresh (budget)`);
-    return rows.filter((r) => r.refreshed).length;
+    return { refreshed: rows.filter((r) => r.refreshed).length, deferred };
   } catch (e) {
     // The copy is fine; stale reports say so through sync_health, and cron retries the refresh.
     log?.(`[reporting] refresh failed: ${describeError(e)}`);
-    return 0;
+    return { refreshed: 0, deferred: 0 };
   }
 }
 
