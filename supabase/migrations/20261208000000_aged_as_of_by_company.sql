@@ -229,20 +229,34 @@ begin
   $q$, reporting_private.aged_units_sql(as_of, kind, ids)) using kind, n;
 end $$;
 
--- Every partner as of a date: the same query, restricted to the caller's companies inside it
--- (before: computed for every company, then filtered), names joined once.
-create or replace function reporting.aged_balance(as_of date, kind text)
+-- Every partner as of a date, as amounts with names: the same query, restricted to the given
+-- companies inside it, names joined once. reporting_private.aged_rows (the today reports'
+-- source) and reporting.aged_balance read it.
+create or replace function reporting_private.aged_rows_for(as_of date, kind text, companies bigint[])
 returns table (
   company_id bigint, partner_id bigint, partner_name text, not_due numeric, days_1_30 numeric,
   days_31_60 numeric, days_61_90 numeric, days_91_120 numeric, older numeric, total numeric
 )
 language plpgsql stable set search_path = '' set jit = off set work_mem = '64MB' as $$
 begin
-  perform reporting_private.check_aged_args('reporting.aged_balance', as_of, kind);
   return query execute format($q$
     select g.company_id, g.partner_id, p.name, g.b0 * g.f, g.b1 * g.f, g.b2 * g.f, g.b3 * g.f,
            g.b4 * g.f, g.b5 * g.f, (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5) * g.f
       from (%s) g
       left join reporting_private.partners p on p.partner_id = g.partner_id
-  $q$, reporting_private.aged_units_sql(as_of, kind, reporting_private.visible_companies()));
+  $q$, reporting_private.aged_units_sql(as_of, kind, companies));
+end $$;
+
+-- The caller's companies go into the query (before: every company computed, then filtered).
+create or replace function reporting.aged_balance(as_of date, kind text)
+returns table (
+  company_id bigint, partner_id bigint, partner_name text, not_due numeric, days_1_30 numeric,
+  days_31_60 numeric, days_61_90 numeric, days_91_120 numeric, older numeric, total numeric
+)
+language plpgsql stable set search_path = '' as $$
+begin
+  perform reporting_private.check_aged_args('reporting.aged_balance', as_of, kind);
+  return query
+    select r.* from reporting_private.aged_rows_for(as_of, kind,
+                                                    reporting_private.visible_companies()) r;
 end $$;

@@ -237,6 +237,7 @@ async function refreshReports(
   full: boolean,
   log?: (line: string) => void,
 ): Promise<{ refreshed: number; deferred: number }> {
+  // No time to start any: whatever is due is left for later (one or more, the count unknown).
   if (budgetMs <= 0) return { refreshed: 0, deferred: 1 };
   try {
     const rows = await sql`select refreshed, reason
