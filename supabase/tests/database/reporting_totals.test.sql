@@ -31,7 +31,8 @@ select ok((select c.reloptions @> array['security_invoker=true'] from pg_class c
 select is((select array_agg(p.oid::regprocedure::text order by p.proname) from pg_proc p
             where p.pronamespace in ('reporting'::regnamespace, 'reporting_private'::regnamespace)
               and p.proname in ('aged_totals_as_of', 'aged_balance_top', 'aged_partner_units',
-                                'aged_rows_for', 'requested_companies', 'check_aged_args')
+                                'aged_company_units', 'aged_companies', 'aged_rows_for',
+                                'requested_companies', 'check_aged_args')
               and p.prosecdef),
           null, 'the new functions run with the caller''s rights (no security definer)');
 
@@ -142,7 +143,9 @@ select ok(has_table_privilege(r, 'reporting.aged_totals', 'select')
 select ok(not has_table_privilege('anon', 'reporting.aged_totals', 'select')
           and not has_function_privilege('anon', 'reporting.aged_totals_as_of(date, text, bigint)', 'execute')
           and not has_function_privilege('anon', 'reporting.aged_balance_top(date, text, integer, bigint)', 'execute')
-          and not has_function_privilege('anon', 'reporting_private.aged_partner_units(date, text, bigint[])', 'execute'),
+          and not has_function_privilege('anon', 'reporting_private.aged_partner_units(date, text, bigint[])', 'execute')
+          and not has_function_privilege('anon', 'reporting_private.aged_company_units(date, text, bigint)', 'execute')
+          and not has_function_privilege('anon', 'reporting_private.aged_companies(bigint[])', 'execute'),
           'anon reads none of them');
 select ok(not has_table_privilege(r, 'reporting.aged_totals', 'insert, update, delete, truncate'),
           format('%s cannot write aged_totals', r))
