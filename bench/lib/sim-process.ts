@@ -26,11 +26,15 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** `npm run odoo-sim` with these arguments (plus `--port 0`), once it listens. */
-export function startSimProcess(args: string[]): Promise<SimProcess> {
+/**
+ * `npm run odoo-sim` with these arguments (plus `--port 0`), once it listens; `nodeArgs` go to
+ * Node itself (e.g. `--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export function startSimProcess(args: string[], nodeArgs: string[] = []): Promise<SimProcess> {
   const proc = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       '--import',
       'tsx',
       join(ROOT, 'packages', 'odoo-sim', 'src', 'cli.ts'),

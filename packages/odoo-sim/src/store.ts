@@ -1,6 +1,7 @@
 import { buildCatalog, type FieldDef, type ModelDef } from './catalog.ts';
 import { companyValueAt, setCompanyValue } from './company-values.ts';
 import { dateToDays, datetimeToUs, daysToDate, usToDatetimeFull } from './dates.ts';
+import { InverseIndex } from './inverse-index.ts';
 import { OdooError } from './odoo-error.ts';
 import { SimClock } from './sim-clock.ts';
 import { type Column, type CompanyValues, NO_DATE, storageColumn, Table } from './table.ts';
@@ -18,7 +19,7 @@ export class Store {
   readonly tables = new Map<string, Table>();
   readonly clock = new SimClock();
   private readonly seq = new Map<string, number>();
-  readonly inverseCache = new Map<string, { version: number; map: Map<number, number[]> }>();
+  readonly inverseCache = new Map<string, InverseIndex>();
   /** The API user's companies (filled by the generator). */
   userCompanyIds: number[] = [];
   userCompanyId = 0;
@@ -125,20 +126,13 @@ export class Store {
 
   /** child ids grouped by the many2one `field` of `model` (for one2many reads). */
   inverse(model: string, field: string): Map<number, number[]> {
-    const t = this.table(model);
     const key = `${model}.${field}`;
-    const hit = this.inverseCache.get(key);
-    if (hit && hit.version === t.version) return hit.map;
-    const map = new Map<number, number[]>();
-    const d = t.col(field).data as Int32Array;
-    for (let p = 0; p < t.n; p++) {
-      if (!t.alive[p] || !d[p]) continue;
-      const arr = map.get(d[p]);
-      if (arr) arr.push(t.ids[p]);
-      else map.set(d[p], [t.ids[p]]);
+    let index = this.inverseCache.get(key);
+    if (!index) {
+      index = new InverseIndex(this.table(model), field);
+      this.inverseCache.set(key, index);
     }
-    this.inverseCache.set(key, { version: t.version, map });
-    return map;
+    return index.current();
   }
 
   /** Every live row, every stored column, full precision (write_date with µs). */

@@ -136,6 +136,8 @@ export class Table {
   zoneMaxWrite: Float64Array;
   /** Bumped on every change; caches (display names, inverse indexes) compare against it. */
   version = 0;
+  /** Bumped when a row is inserted before others (every later position moves). */
+  shifts = 0;
 
   constructor(
     readonly def: ModelDef,
@@ -223,6 +225,7 @@ export class Table {
       this.alive.copyWithin(pos + 1, pos, this.n);
       for (const c of this.cols.values()) c.insertAt(pos, this.n);
       this.n++;
+      this.shifts++;
       this.rebuildZones();
     } else {
       this.n++;
