@@ -139,10 +139,10 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     };
     // For comparison (no target): what the page did before — every partner row, 1000 per
     // request, summed in the browser — and a limit on aged_balance itself (PostgREST limits
-    // the function's result; the function still computes every partner of every company).
+    // the function's result; the function still computes every partner of the company).
     const rawTop = (d: string) =>
       (api.client.schema('reporting') as any)
-        .rpc('aged_balance', { as_of: d, kind: 'receivable' }, { get: true })
+        .rpc('aged_balance', { as_of: d, kind: 'receivable', company: companyId }, { get: true })
         .select('partner_id,total')
         .eq('company_id', companyId)
         .order('total', { ascending: false })

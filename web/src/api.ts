@@ -165,14 +165,17 @@ export function createApi(cfg: PageConfig, extra: Record<string, unknown> = {}) 
     },
 
     /**
-     * Every aged row per partner (1000 per request): as of today (materialized views) or any
-     * date (reporting.aged_balance, which computes every partner for each request). Not used by
-     * the page (it reads totals and top lists); kept for tools and the benchmark's comparison.
+     * Every aged row per partner (1000 per request): as of today (report tables) or any date
+     * (reporting.aged_balance for the company, which computes its every partner for each
+     * request). Not used by the page (it reads totals and top lists); kept for tools and the
+     * benchmark's comparison.
      */
     async aged(kind: Kind, companyId: number, asOf: string | null): Promise<Row[]> {
       const make = () =>
         asOf
-          ? db.rpc('aged_balance', { as_of: asOf, kind }, { get: true }).select(AGED_COLS)
+          ? db
+              .rpc('aged_balance', { as_of: asOf, kind, company: companyId }, { get: true })
+              .select(AGED_COLS)
           : db.from(kind === 'receivable' ? 'aged_receivable' : 'aged_payable').select(AGED_COLS);
       return all(make, (q) =>
         q.eq('company_id', companyId).order('partner_id', { nullsFirst: true }),

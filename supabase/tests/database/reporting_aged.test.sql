@@ -3,7 +3,7 @@
 -- zero groups dropped, payables signed as owed; and the company restriction from the JWT claim.
 -- Everything is inserted into odoo.* inside this transaction and rolled back.
 begin;
-select plan(14);
+select plan(17);
 
 \ir fixtures/aged-book.psql
 
@@ -47,6 +47,16 @@ select results_eq(
      where partner_id = 9103$$,
   $$values (50.00, 50.00)$$, 'the day before its payment, Gamma''s item is open (18 days)');
 
+-- One company asked for: computed for it alone, the same rows as every company's, filtered.
+select set_eq(
+  $$select * from reporting.aged_balance('2026-06-30', 'receivable', 901)$$,
+  $$select * from reporting.aged_balance('2026-06-30', 'receivable') where company_id = 901$$,
+  'aged_balance(…, 901) = aged_balance(…) for company 901');
+select set_eq(
+  $$select * from reporting.aged_balance('2026-06-30', 'payable', null)$$,
+  $$select * from reporting.aged_balance('2026-06-30', 'payable')$$,
+  'company NULL: every company');
+
 -- The "as of today" views are the function as of current_date.
 select set_eq(
   $$select * from reporting.aged_receivable$$,
@@ -64,6 +74,8 @@ select results_eq(
   $$select distinct company_id from reporting.aged_balance('2026-06-30', 'receivable')
      where company_id in (901, 902)$$,
   $$values (902::bigint)$$, 'claim company_ids [902]: only company 902');
+select is_empty($$select * from reporting.aged_balance('2026-06-30', 'receivable', 901)$$,
+  'claim company_ids [902]: asking company 901 by name shows nothing');
 select is_empty($$select * from reporting.aged_receivable where company_id = 901$$,
   'claim company_ids [902]: aged_receivable hides company 901');
 select set_config('request.jwt.claims', '{"role":"authenticated"}', true);

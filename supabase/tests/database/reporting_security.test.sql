@@ -8,8 +8,8 @@ select plan(49);
 -- Objects and signatures.
 select has_schema('reporting_private');
 select has_role('finanzas_bi');
-select has_function('reporting', 'aged_balance', array['date', 'text']);
-select function_returns('reporting', 'aged_balance', array['date', 'text'], 'setof record');
+select has_function('reporting', 'aged_balance', array['date', 'text', 'bigint']);
+select function_returns('reporting', 'aged_balance', array['date', 'text', 'bigint'], 'setof record');
 select has_function('ods', 'refresh_reporting', array['boolean', 'boolean', 'integer', 'boolean']);
 select has_function('ods', 'set_demo_access', array['boolean']);
 select columns_are('reporting', 'aged_receivable', array['company_id', 'partner_id', 'partner_name',
@@ -19,7 +19,7 @@ select columns_are('reporting', 'aged_payable', array['company_id', 'partner_id'
 select is(
   (select array_agg(a.attname::text order by a.attnum)
      from pg_proc p, unnest(p.proargnames, p.proargmodes) with ordinality as a(attname, mode, attnum)
-    where p.oid = 'reporting.aged_balance(date, text)'::regprocedure and a.mode = 't'),
+    where p.oid = 'reporting.aged_balance(date, text, bigint)'::regprocedure and a.mode = 't'),
   array['company_id', 'partner_id', 'partner_name', 'not_due', 'days_1_30', 'days_31_60',
         'days_61_90', 'days_91_120', 'older', 'total'],
   'aged_balance returns the aged_receivable columns');
@@ -64,7 +64,7 @@ select ok(not has_schema_privilege('anon', 'reporting_private', 'usage'), 'anon 
 select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
             where n.nspname in ('reporting', 'reporting_private')
               and has_table_privilege('anon', c.oid, 'select')), 0, 'anon can select nothing');
-select ok(not has_function_privilege('anon', 'reporting.aged_balance(date, text)', 'execute'),
+select ok(not has_function_privilege('anon', 'reporting.aged_balance(date, text, bigint)', 'execute'),
           'anon cannot call aged_balance');
 
 -- authenticated and finanzas_bi: every view and function in reporting, read-only.
@@ -72,7 +72,7 @@ select is((select array_agg(c.relname::text) from pg_class c join pg_namespace n
             where n.nspname = 'reporting' and not has_table_privilege(r, c.oid, 'select')),
           null, format('%s can select every view in reporting', r))
   from unnest(array['authenticated', 'finanzas_bi', 'service_role']) r;
-select ok(has_function_privilege(r, 'reporting.aged_balance(date, text)', 'execute'),
+select ok(has_function_privilege(r, 'reporting.aged_balance(date, text, bigint)', 'execute'),
           format('%s can call aged_balance', r))
   from unnest(array['authenticated', 'finanzas_bi']) r;
 select is(
