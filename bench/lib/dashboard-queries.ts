@@ -38,6 +38,10 @@ export async function openReader(admin: postgres.Sql, dbUrl: string): Promise<po
   url.password = 'postgres';
   const reader = postgres(url.toString(), { max: 1, onnotice: () => {} });
   await reader`set role authenticated`;
+  // The role's own settings (statement_timeout, jit), which PostgREST applies to each request.
+  await reader`select set_config(split_part(s, '=', 1), substr(s, strpos(s, '=') + 1), false)
+    from pg_catalog.pg_db_role_setting d, unnest(d.setconfig) s
+    where d.setrole = 'authenticated'::regrole and d.setdatabase = 0`;
   const benchUser = '00000000-0000-4000-8000-00000000be4c';
   await admin`insert into ods.access_grants (user_id, company_id) values (${benchUser}, null)
     on conflict do nothing`;

@@ -64,10 +64,13 @@ export async function loadAll() {
   $('fatal').hidden = true;
   // Whoever signs in next sees only their own companies' digests.
   hideDigests();
+  // Freshness and the companies in parallel: one round trip before the cards, not two.
+  const companies = S.companies.length === 0 ? S.api.companies() : undefined;
+  companies?.catch(() => {}); // a failure is seen where it is awaited, below
   try {
     S.dataVersion = await renderFreshness();
-    if (S.companies.length === 0) {
-      S.companies = await S.api.companies();
+    if (companies) {
+      S.companies = await companies;
       const select = $<HTMLSelectElement>('company');
       select.replaceChildren(
         ...S.companies.map((c) =>

@@ -5,7 +5,7 @@
 -- last partial, both kinds, every company and one, against the single-index reading it replaced
 -- (open_during @> as_of).
 begin;
-select plan(6);
+select plan(8);
 
 \ir fixtures/aged-book.psql
 
@@ -61,6 +61,19 @@ select * from pg_temp.explain_lines(
 select ok(not exists (select from plan_lines where line ~ 'Function Scan on aged_company_units')
           and exists (select from plan_lines where line ~ 'aged_items'),
           'aged_company_units is inlined: its caller''s plan reads aged_items itself');
+select ok(not exists (
+            select from pg_temp.explain_lines(
+              $$select * from reporting.aged_balance(current_date, 'receivable', 901)
+                 order by total desc limit 10$$) e
+             where e.line ~ 'Function Scan on aged_balance'),
+          'aged_balance is inlined too: a caller''s order and limit apply inside it');
+-- Inlined, it cannot turn JIT off itself: the reading roles do (compiling took longer than the
+-- query at 10M journal items).
+select is((select array_agg(r.rolname::text order by r.rolname)
+             from pg_roles r, pg_db_role_setting d
+            where d.setrole = r.oid and d.setdatabase = 0 and 'jit=off' = any (d.setconfig)
+              and r.rolname in ('anon', 'authenticated', 'finanzas_bi')),
+          array['anon', 'authenticated', 'finanzas_bi'], 'the reading roles run without JIT');
 
 -- Every company (NULL) is found by skipping through the company index: the same companies as
 -- the items have, and the same rows as asking each of them.
