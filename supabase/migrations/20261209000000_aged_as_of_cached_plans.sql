@@ -202,26 +202,24 @@ begin
     raise exception 'reporting.aged_balance_top: n must be 0 or more, not %', coalesce(n::text, 'NULL')
       using errcode = '22023';
   end if;
+  -- Each company's n largest by a top-N sort (a heap of n rows), not a sort of all its partners.
   return query
-    with ranked as (
-      select g.company_id, g.partner_id, g.b0, g.b1, g.b2, g.b3, g.b4, g.b5, g.f,
-             row_number() over (
-               partition by g.company_id
-               order by (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5)
-                          * (case aged_balance_top.kind when 'payable' then -1 else 1 end) desc,
-                        g.partner_id nulls last) as rank
-        from reporting_private.aged_companies(ids) a
-       cross join lateral reporting_private.aged_company_units(
-         aged_balance_top.as_of, aged_balance_top.kind, a.company_id) g
-    )
-    -- The name looked up per row kept: a join would hash every partner of the books first.
-    select r.company_id, r.partner_id,
-           (select p.name from reporting_private.partners p where p.partner_id = r.partner_id),
-           r.b0 * r.f, r.b1 * r.f, r.b2 * r.f, r.b3 * r.f,
-           r.b4 * r.f, r.b5 * r.f, (r.b0 + r.b1 + r.b2 + r.b3 + r.b4 + r.b5) * r.f
-      from ranked r
-     where r.rank <= aged_balance_top.n
-     order by r.company_id, r.rank;
+    select g.company_id, g.partner_id,
+           -- The name looked up per row kept: a join would hash every partner of the books first.
+           (select p.name from reporting_private.partners p where p.partner_id = g.partner_id),
+           g.b0 * g.f, g.b1 * g.f, g.b2 * g.f, g.b3 * g.f,
+           g.b4 * g.f, g.b5 * g.f, (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5) * g.f
+      from reporting_private.aged_companies(ids) a
+     cross join lateral (
+       select u.*,
+              (u.b0 + u.b1 + u.b2 + u.b3 + u.b4 + u.b5)
+                * (case aged_balance_top.kind when 'payable' then -1 else 1 end) as owed
+         from reporting_private.aged_company_units(
+           aged_balance_top.as_of, aged_balance_top.kind, a.company_id) u
+        order by owed desc, u.partner_id nulls last
+        limit aged_balance_top.n
+     ) g
+     order by g.company_id, g.owed desc, g.partner_id nulls last;
 end $$;
 
 create or replace function reporting_private.aged_rows_for(as_of date, kind text, companies bigint[])
