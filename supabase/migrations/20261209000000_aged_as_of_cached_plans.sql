@@ -4,9 +4,10 @@
 -- companies as literals, and every call parsed and planned it again: about 1 ms warm, 6 ms on a
 -- session's first call (measured at 10,000,000 journal items), on every PostgREST request.
 -- Now: reporting_private.aged_company_units is the query for one company, a SQL function that
--- Postgres inlines into its callers; the callers join it laterally to their companies, so the
--- company is an index condition of every range (as the literals were), and they keep their plan
--- (plan_cache_mode = force_generic_plan: the plan is the same for every date, kind and company).
+-- Postgres inlines into its callers; aged_partner_units joins it laterally to the companies
+-- asked for and is inlined in turn (aged_balance_top joins it itself, to keep n per company).
+-- The company is an index condition of every range (as the literals were), and the callers keep
+-- their plan (plan_cache_mode = force_generic_plan: the same for every date, kind and company).
 -- Same rows, same residuals, same buckets; signatures, grants and callers unchanged.
 
 -- One company's partners as of a date, in minor units per bucket. No SET clause (not even
@@ -142,21 +143,20 @@ revoke all on function reporting_private.aged_companies(bigint[]) from public;
 grant execute on function reporting_private.aged_companies(bigint[])
   to authenticated, service_role, finanzas_bi;
 
--- Every caller: its companies, each joined to its units (the company a parameter of each range).
+-- The units of each of the companies (NULL: every company with aged items): the query for one
+-- company joined laterally to each, the company a parameter of every range. A SQL function
+-- without SET clauses too, so that it inlines into its callers.
 create or replace function reporting_private.aged_partner_units(as_of date, kind text, companies bigint[])
 returns table (
   company_id bigint, partner_id bigint, f numeric, b0 bigint, b1 bigint, b2 bigint, b3 bigint,
   b4 bigint, b5 bigint
 )
-language plpgsql stable set search_path = '' set jit = off set work_mem = '64MB'
-set plan_cache_mode = force_generic_plan as $fn$
-begin
-  return query
-    select g.*
-      from reporting_private.aged_companies(aged_partner_units.companies) a
-     cross join lateral reporting_private.aged_company_units(
-       aged_partner_units.as_of, aged_partner_units.kind, a.company_id) g;
-end $fn$;
+language sql stable as $fn$
+  select g.*
+    from reporting_private.aged_companies(aged_partner_units.companies) a
+   cross join lateral reporting_private.aged_company_units(
+     aged_partner_units.as_of, aged_partner_units.kind, a.company_id) g
+$fn$;
 
 create or replace function reporting.aged_totals_as_of(as_of date, kind text, company bigint default null)
 returns setof reporting.aged_totals
@@ -176,9 +176,8 @@ begin
       left join (
         select g.company_id, sum(g.b0) as b0, sum(g.b1) as b1, sum(g.b2) as b2, sum(g.b3) as b3,
                sum(g.b4) as b4, sum(g.b5) as b5, count(*) as partners, max(g.f) as f
-          from reporting_private.aged_companies(ids) a
-         cross join lateral reporting_private.aged_company_units(
-           aged_totals_as_of.as_of, aged_totals_as_of.kind, a.company_id) g
+          from reporting_private.aged_partner_units(
+                 aged_totals_as_of.as_of, aged_totals_as_of.kind, ids) g
          group by g.company_id
       ) t on t.company_id = c.company_id
      where ids is null or c.company_id = any (ids)
@@ -233,9 +232,8 @@ begin
   return query
     select g.company_id, g.partner_id, p.name, g.b0 * g.f, g.b1 * g.f, g.b2 * g.f, g.b3 * g.f,
            g.b4 * g.f, g.b5 * g.f, (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5) * g.f
-      from reporting_private.aged_companies(aged_rows_for.companies) a
-     cross join lateral reporting_private.aged_company_units(
-       aged_rows_for.as_of, aged_rows_for.kind, a.company_id) g
+      from reporting_private.aged_partner_units(
+             aged_rows_for.as_of, aged_rows_for.kind, aged_rows_for.companies) g
       left join reporting_private.partners p on p.partner_id = g.partner_id;
 end $$;
 

@@ -44,10 +44,9 @@ language sql stable as $$
          (select p.name from reporting_private.partners p where p.partner_id = g.partner_id),
          g.b0 * g.f, g.b1 * g.f, g.b2 * g.f, g.b3 * g.f, g.b4 * g.f, g.b5 * g.f,
          (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5) * g.f
-    from reporting_private.aged_companies(
-           reporting_private.requested_companies(aged_balance.company)) a
-   cross join lateral reporting_private.aged_company_units(
-           aged_balance.as_of, aged_balance.kind, a.company_id) g
+    from reporting_private.aged_partner_units(
+           aged_balance.as_of, aged_balance.kind,
+           reporting_private.requested_companies(aged_balance.company)) g
    where reporting_private.aged_args_ok('reporting.aged_balance', aged_balance.as_of,
                                         aged_balance.kind)
 $$;
