@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   claimDataHome,
@@ -11,7 +10,10 @@ import {
   runsAsPostgres,
 } from './cluster-home.ts';
 import { storedPassword } from './db-password.ts';
+import { freePort } from './free-port.ts';
 import { BIN, PG_BIN, ROOT, SQL_DIR } from './paths.ts';
+
+export { freePort };
 
 /** A Postgres 15 cluster owned by the project (never the system cluster). */
 export interface Cluster {
@@ -47,18 +49,6 @@ function asServerUser(bin: string, args: string[], opts: { quiet?: boolean } = {
 /** `password`: the cluster's own once it requires one (db-password.ts); else any (trust). */
 export function clusterUrl(port: number, user = 'postgres', password = 'postgres'): string {
   return `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 const stateFile = (dir: string) => join(dir, 'cluster.json');
