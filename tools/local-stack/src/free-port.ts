@@ -20,6 +20,11 @@ export function ephemeralRange(): [number, number] {
   return [32768, 60999];
 }
 
+/** No port could be found: the kernel refused even to pick one. */
+export class FreePortError extends Error {
+  override name = 'FreePortError';
+}
+
 const LOWEST = 10_000;
 const TRIES = 50;
 
@@ -52,6 +57,6 @@ export async function freePort(): Promise<number> {
     }
   }
   const port = await listenOnce(0);
-  if (!port) throw new Error('freePort: the kernel gave no port');
+  if (!port) throw new FreePortError('no free port on 127.0.0.1: the kernel gave none');
   return port;
 }
