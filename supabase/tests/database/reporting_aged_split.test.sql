@@ -9,15 +9,11 @@ select plan(13);
 
 \ir fixtures/aged-book.psql
 
-create function pg_temp.explain_lines(q text) returns table (line text)
+create function pg_temp.explain_lines(q text, options text default 'costs off')
+returns table (line text)
 language plpgsql as $$
 begin
-  return query execute 'explain (costs off) ' || q;
-end $$;
-create function pg_temp.explain_verbose(q text) returns table (line text)
-language plpgsql as $$
-begin
-  return query execute 'explain (costs off, verbose) ' || q;
+  return query execute 'explain (' || options || ') ' || q;
 end $$;
 
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
@@ -105,8 +101,9 @@ select matches(pg_get_indexdef('reporting_private.aged_items_t5_idx'::regclass),
                'INCLUDE \(.*open_during, last_partial_date\)',
                'the "older this year" range can be index-only: its index holds its expression''s columns');
 create temp table verbose_lines as
-select * from pg_temp.explain_verbose(
-  $$select * from reporting_private.aged_company_units('2026-03-31', 'receivable', 901)$$);
+select * from pg_temp.explain_lines(
+  $$select * from reporting_private.aged_company_units('2026-03-31', 'receivable', 901)$$,
+  'costs off, verbose');
 select ok(not exists (select from verbose_lines where line ~ '[^_]sum\(\w+\.residual'),
           'no bucket is summed as numeric');
 
