@@ -27,21 +27,23 @@ create table reporting_private.aged_timeline (
   units bigint not null,
   unit bigint not null,
   amount numeric not null,
-  is_last boolean not null
+  is_last boolean not null,
+  young datemultirange not null
 );
 -- No primary key: (kind, company, partner, during) is unique by construction, and at 10M rows
 -- the index would cost as much as the table; the trigger finds a partner's rows by the index below.
 create index aged_timeline_partner_idx on reporting_private.aged_timeline (company_id, partner_key);
 create index aged_timeline_year_idx on reporting_private.aged_timeline
-  (kind, company_id, year, amount) include (partner_key, during, units, unit);
+  (kind, company_id, year, amount) include (partner_key, during, units, unit, young);
 create index aged_timeline_last_idx on reporting_private.aged_timeline
-  (kind, company_id, amount) include (partner_key, units, unit, year) where is_last;
+  (kind, company_id, amount) include (partner_key, units, unit, year, young) where is_last;
 grant select on reporting_private.aged_timeline to authenticated, service_role, finanzas_bi;
 comment on table reporting_private.aged_timeline is
   'Per kind, company and partner (partner_key 0 = none): the periods (cut at 1 January) on which '
   'the partner has an item open, with the sum of their residuals in minor units and as an amount '
   '(payables negative); is_last: the open-ended period after the last change, from 1 January of '
-  'the year after it';
+  'the year after it; young: the days of the period on which one of the partner''s items is open '
+  'and due on or within 120 days before the day (the only days its buckets need its items)';
 
 -- A partner's few open items as of a date, with every column the young buckets read: the lookup
 -- per ranked row is index-only. Replaces the plain (company_id, partner) index (same prefix).
@@ -101,29 +103,45 @@ begin
            sum(p.dr) over w as units, sum(p.dopen) over w as n_open
       from per_day p
     window w as (partition by p.kind, p.company_id, p.partner_key order by p.d)
+  ),
+  young as (
+    -- Per partner, the days on which one of its items is open and at most 120 days past due.
+    select i.kind, i.company_id, coalesce(i.partner_id, 0) as partner_key,
+           range_agg(daterange(lower(i.open_during),
+                               least(coalesce(upper(i.open_during), 'infinity'), i.aging_date + 121),
+                               '[)')) as days
+      from picked i
+     where lower(i.open_during) < least(coalesce(upper(i.open_during), 'infinity'), i.aging_date + 121)
+     group by 1, 2, 3
+  ),
+  cut as (
+    select s.kind, s.company_id, s.partner_key, y.y as year,
+           daterange(greatest(s.from_d, y.y),
+                     case when s.to_d is null and y.y > s.from_d then null
+                          else least(coalesce(s.to_d, 'infinity'), (y.y + interval '1 year')::date) end,
+                     '[)') as during,
+           s.units::bigint as units, s.unit,
+           s.units * case when s.kind = 'payable'
+                          then case s.unit when 100 then -0.01 when 1 then -1 when 1000 then -0.001
+                                           else -trim_scale(1::numeric / s.unit) end
+                          else case s.unit when 100 then 0.01 when 1 then 1 when 1000 then 0.001
+                                           else trim_scale(1::numeric / s.unit) end end as amount,
+           s.to_d is null and y.y > s.from_d as is_last
+      from periods s
+     cross join lateral (
+       -- The years the period overlaps; an open-ended one also gets its row from the next 1 January.
+       select g::date as y
+         from generate_series(date_trunc('year', s.from_d::timestamp),
+                              case when s.to_d is null
+                                   then date_trunc('year', s.from_d::timestamp) + interval '1 year'
+                                   else date_trunc('year', (s.to_d - 1)::timestamp) end,
+                              interval '1 year') g) y
+     where s.n_open > 0
   )
-  select s.kind, s.company_id, s.partner_key, y.y,
-         daterange(greatest(s.from_d, y.y),
-                   case when s.to_d is null and y.y > s.from_d then null
-                        else least(coalesce(s.to_d, 'infinity'), (y.y + interval '1 year')::date) end,
-                   '[)'),
-         s.units::bigint, s.unit,
-         s.units * case when s.kind = 'payable'
-                        then case s.unit when 100 then -0.01 when 1 then -1 when 1000 then -0.001
-                                         else -trim_scale(1::numeric / s.unit) end
-                        else case s.unit when 100 then 0.01 when 1 then 1 when 1000 then 0.001
-                                         else trim_scale(1::numeric / s.unit) end end,
-         s.to_d is null and y.y > s.from_d
-    from periods s
-   cross join lateral (
-     -- The years the period overlaps; an open-ended one also gets its row from the next 1 January.
-     select g::date as y
-       from generate_series(date_trunc('year', s.from_d::timestamp),
-                            case when s.to_d is null
-                                 then date_trunc('year', s.from_d::timestamp) + interval '1 year'
-                                 else date_trunc('year', (s.to_d - 1)::timestamp) end,
-                            interval '1 year') g) y
-   where s.n_open > 0
+  select c.*, coalesce(g.days * datemultirange(c.during), '{}')
+    from cut c
+    left join young g
+      on g.kind = c.kind and g.company_id = c.company_id and g.partner_key = c.partner_key
 $q$,
     case when companies is null then 'select t.* from reporting_private.aged_items t'
          else 'select t.* from unnest($1, $2) g (c, k)
@@ -173,11 +191,33 @@ begin
     -- Readers plan on it next: a rebuild leaves its statistics current.
     analyze reporting_private.aged_timeline;
   else
-    delete from reporting_private.aged_timeline y
-     using unnest(cs, ks) g (c, k)
-     where y.company_id = g.c and y.partner_key = g.k;
+    -- Only the rows that differ are written: a change moves the periods from its day on, and
+    -- upkeep deletes and inserts the items it touches (two statements, each recomputing).
+    with fresh as materialized (
+      select * from reporting_private.aged_timeline_of(cs, ks)
+    ),
+    present as materialized (
+      select t.ctid as id, t.*
+        from unnest(cs, ks) g (c, k)
+        join reporting_private.aged_timeline t on t.company_id = g.c and t.partner_key = g.k
+    ),
+    stale as (
+      delete from reporting_private.aged_timeline t
+       using present p
+       where t.ctid = p.id
+         and not exists (select from fresh f
+                          where (f.kind, f.company_id, f.partner_key, f.year, f.during, f.units,
+                                 f.unit, f.amount, f.is_last, f.young)
+                              = (p.kind, p.company_id, p.partner_key, p.year, p.during, p.units,
+                                 p.unit, p.amount, p.is_last, p.young))
+    )
     insert into reporting_private.aged_timeline
-    select * from reporting_private.aged_timeline_of(cs, ks);
+    select f.* from fresh f
+     where not exists (select from present p
+                        where (f.kind, f.company_id, f.partner_key, f.year, f.during, f.units,
+                               f.unit, f.amount, f.is_last, f.young)
+                            = (p.kind, p.company_id, p.partner_key, p.year, p.during, p.units,
+                               p.unit, p.amount, p.is_last, p.young));
   end if;
   return null;
 end $$;
@@ -219,7 +259,7 @@ language sql stable as $$
       -- WHERE clause is planned apart and keeps only an order it asks for). One company: two
       -- index ranges read backwards, as far as the caller's limit. Every company (NULL): the
       -- same per company the reader sees, sorted.
-      (select t.company_id, t.partner_key, t.units, t.unit, t.amount
+      (select t.company_id, t.partner_key, t.units, t.unit, t.amount, t.young
          from reporting_private.aged_timeline t
         where t.kind = aged_balance.kind and t.company_id = aged_balance.company
           and aged_balance.company = any (reporting_private.requested_companies(aged_balance.company))
@@ -227,14 +267,14 @@ language sql stable as $$
           and t.during @> aged_balance.as_of
         order by t.amount desc)
       union all
-      (select t.company_id, t.partner_key, t.units, t.unit, t.amount
+      (select t.company_id, t.partner_key, t.units, t.unit, t.amount, t.young
          from reporting_private.aged_timeline t
         where t.kind = aged_balance.kind and t.company_id = aged_balance.company
           and aged_balance.company = any (reporting_private.requested_companies(aged_balance.company))
           and t.is_last and t.year < date_trunc('year', aged_balance.as_of::timestamp)::date
         order by t.amount desc)
       union all
-      (select t.company_id, t.partner_key, t.units, t.unit, t.amount
+      (select t.company_id, t.partner_key, t.units, t.unit, t.amount, t.young
          from reporting_private.aged_timeline t
         where aged_balance.company is null and t.kind = aged_balance.kind
           and t.company_id = any (array(select a.company_id from reporting_private.aged_companies(
@@ -243,7 +283,7 @@ language sql stable as $$
           and t.during @> aged_balance.as_of
         order by t.amount desc)
       union all
-      (select t.company_id, t.partner_key, t.units, t.unit, t.amount
+      (select t.company_id, t.partner_key, t.units, t.unit, t.amount, t.young
          from reporting_private.aged_timeline t
         where aged_balance.company is null and t.kind = aged_balance.kind
           and t.company_id = any (array(select a.company_id from reporting_private.aged_companies(
@@ -276,6 +316,8 @@ language sql stable as $$
               where i.company_id = u.company_id and coalesce(i.partner_id, 0) = u.partner_key
                 and i.kind = aged_balance.kind and i.aging_date >= aged_balance.as_of - 120
                 and i.open_during @> aged_balance.as_of
+                -- Most rows have no young item on the date: no lookup at all.
+                and u.young @> aged_balance.as_of
              -- Not pulled up: the residual is computed once per item, not once per bucket.
              offset 0) z
    ) b
@@ -291,3 +333,51 @@ language sql stable as $$
      and (b.b0, b.b1, b.b2, b.b3, b.b4, u.units - b.b0 - b.b1 - b.b2 - b.b3 - b.b4)
          <> (0, 0, 0, 0, 0, 0)
 $$;
+
+-- The date picker's top partners of one company come from the same ranked read (the n first
+-- rows of aged_balance, ties by partner as before); every company keeps its top-n per company.
+create or replace function reporting.aged_balance_top(
+  as_of date, kind text, n integer default 10, company bigint default null
+)
+returns table (
+  company_id bigint, partner_id bigint, partner_name text, not_due numeric, days_1_30 numeric,
+  days_31_60 numeric, days_61_90 numeric, days_91_120 numeric, older numeric, total numeric
+)
+language plpgsql stable set search_path = '' set jit = off set work_mem = '64MB'
+set plan_cache_mode = force_generic_plan as $$
+declare
+  ids bigint[] := reporting_private.requested_companies(company);
+begin
+  perform reporting_private.check_aged_args('reporting.aged_balance_top', as_of, kind);
+  if n is null or n < 0 then
+    raise exception 'reporting.aged_balance_top: n must be 0 or more, not %', coalesce(n::text, 'NULL')
+      using errcode = '22023';
+  end if;
+  if company is not null then
+    -- total desc is what the caller owes or is owed, largest first, for both kinds.
+    return query
+      select b.* from reporting.aged_balance(aged_balance_top.as_of, aged_balance_top.kind,
+                                             aged_balance_top.company) b
+       order by b.total desc, b.partner_id nulls last
+       limit aged_balance_top.n;
+    return;
+  end if;
+  -- Each company's n largest by a top-N sort (a heap of n rows), not a sort of all its partners.
+  return query
+    select g.company_id, g.partner_id,
+           -- The name looked up per row kept: a join would hash every partner of the books first.
+           (select p.name from reporting_private.partners p where p.partner_id = g.partner_id),
+           g.b0 * g.f, g.b1 * g.f, g.b2 * g.f, g.b3 * g.f,
+           g.b4 * g.f, g.b5 * g.f, (g.b0 + g.b1 + g.b2 + g.b3 + g.b4 + g.b5) * g.f
+      from reporting_private.aged_companies(ids) a
+     cross join lateral (
+       select u.*,
+              (u.b0 + u.b1 + u.b2 + u.b3 + u.b4 + u.b5)
+                * (case aged_balance_top.kind when 'payable' then -1 else 1 end) as owed
+         from reporting_private.aged_company_units(
+           aged_balance_top.as_of, aged_balance_top.kind, a.company_id) u
+        order by owed desc, u.partner_id nulls last
+        limit aged_balance_top.n
+     ) g
+     order by g.company_id, g.owed desc, g.partner_id nulls last;
+end $$;
