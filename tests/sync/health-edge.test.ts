@@ -19,6 +19,9 @@ beforeAll(async () => {
     functionEnv: odooEnv,
     log: () => {},
   });
+  // This file ticks itself: a cron tick at a minute boundary, before the test stores the
+  // service key, would record its own 'config' failure ("Vault entries … required").
+  await h.sql`update cron.job set active = false`;
   await h.sql`select vault.create_secret(${platform.url}, 'project_url')`;
 }, 120_000);
 
