@@ -170,8 +170,7 @@ create view reporting_private.aged_timeline__source as
 select * from reporting_private.aged_timeline_of(null, null);
 
 -- Every statement on aged_items brings the timelines of the (company, partner) pairs it touched
--- up to date, whichever items changed. Past a fifth of the partners (a rebuild, a first copy),
--- one pass over every item is cheaper than looking each pair up: all of them.
+-- up to date, whichever items changed; past 20,000 pairs (a rebuild), all of them in one pass.
 create function reporting_private.aged_timeline_follow() returns trigger
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -199,10 +198,7 @@ begin
   if cs is null then
     return null;
   end if;
-  if cardinality(cs) > greatest(2000, 0.2 * (
-       -- About 36 periods per partner (measured at 10,000,000 journal items).
-       select c.reltuples / 36 from pg_class c
-        where c.oid = 'reporting_private.aged_timeline'::regclass)) then
+  if cardinality(cs) > 20000 then
     delete from reporting_private.aged_timeline;
     insert into reporting_private.aged_timeline
     select * from reporting_private.aged_timeline_of(null, null);
