@@ -354,7 +354,7 @@ returns table (
 language plpgsql stable set search_path = '' set jit = off set work_mem = '64MB'
 set plan_cache_mode = force_generic_plan as $$
 declare
-  ids bigint[] := reporting_private.requested_companies(company);
+  ids bigint[];
 begin
   perform reporting_private.check_aged_args('reporting.aged_balance_top', as_of, kind);
   if n is null or n < 0 then
@@ -370,6 +370,8 @@ begin
        limit aged_balance_top.n;
     return;
   end if;
+  -- Every company the reader sees (aged_balance checks the grant of one itself).
+  ids := reporting_private.requested_companies(company);
   -- Each company's n largest by a top-N sort (a heap of n rows), not a sort of all its partners.
   return query
     select g.company_id, g.partner_id,

@@ -9,12 +9,7 @@ select plan(13);
 
 \ir fixtures/aged-book.psql
 
-create function pg_temp.explain_lines(q text, options text default 'costs off')
-returns table (line text)
-language plpgsql as $$
-begin
-  return query execute 'explain (' || options || ') ' || q;
-end $$;
+\ir fixtures/explain-lines.psql
 
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
             'the refresh ran');
