@@ -52,11 +52,14 @@ set local enable_sort = off;
 create temp table plan_lines as
 select * from pg_temp.explain_lines(
   $$select * from reporting.aged_balance('2026-06-30', 'receivable', 901)
-     order by total desc limit 10$$);
+     order by total desc limit 10$$, 'analyze, costs off, timing off, summary off');
 select ok(exists (select from plan_lines where line ~ 'Merge Append')
           and exists (select from plan_lines
                        where line ~ 'Index Only Scan Backward using aged_timeline_year_idx')
-          and not exists (select from plan_lines where line ~ 'HashAggregate|aged_items_changing_idx'),
+          -- The arm building every partner (while the timeline waits for its build) is planned
+          -- but not run.
+          and not exists (select from plan_lines where line ~ 'HashAggregate|aged_items_changing_idx'
+                                                   and line !~ 'never executed'),
           'one company, by total with a limit: the timeline read backwards in amount order, '
           'no partner built beyond the rows kept');
 reset enable_seqscan;
