@@ -110,7 +110,7 @@ describe('ods.refresh_reporting', () => {
     expect(gone.n).toBe(0);
   });
 
-  it('a partner rename refreshes the partner names and the aged views only', async () => {
+  it('a partner rename refreshes the partner names, the aged views and the open documents only', async () => {
     const partner = h.sim.control.truth('res.partner')[5];
     const before = await counts();
     h.sim.control.update('res.partner', Number(partner.id), {
@@ -118,14 +118,19 @@ describe('ods.refresh_reporting', () => {
       complete_name: 'Renamed Partner',
     });
     await h.syncToEnd();
+    // open_documents keeps the name in its rows (the invoice search has statistics on it).
     expect(await refreshedSince(before)).toEqual([
       'aged_payable_today',
       'aged_receivable_today',
+      'open_documents',
       'partners',
     ]);
     const [p] =
       await h.sql`select name from reporting.partners where partner_id = ${Number(partner.id)}`;
     expect(p.name).toBe('Renamed Partner');
+    const names = await h.sql`select distinct partner_name from reporting.open_invoices
+      where partner_id = ${Number(partner.id)}`;
+    expect(names.map((n) => n.partner_name)).toEqual(['Renamed Partner']);
   });
 
   it('a change in the mirror shows as refresh_pending until the refresh', async () => {
