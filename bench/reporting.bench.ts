@@ -49,6 +49,8 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     const [{ populated }] = await h.sql`select count(*)::int as populated
       from ods.reporting_matviews where refreshed_at is not null`;
     const forced = await timed(() => h.sql`select * from ods.refresh_reporting(true)`);
+    // On a large book the call after a rebuild builds the aged timeline: not "no change".
+    await h.sql`select * from ods.refresh_reporting()`;
     const noop = await timed(() => h.sql`select * from ods.refresh_reporting()`);
     const perView = Object.fromEntries(
       (forced.out as postgres.RowList<postgres.Row[]>).map((r) => [r.matview, Number(r.ms)]),

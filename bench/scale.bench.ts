@@ -110,12 +110,24 @@ async function measureSize(
       ? await sql`select * from ods.refresh_reporting(force => true, wait => true, "full" => true)`
       : await sql`select * from ods.refresh_reporting(true, true)`;
     const refreshMs = performance.now() - t0;
-    const perView = Object.fromEntries(
-      rows.map((r) => [String(r.matview).replace('reporting_private.', ''), Number(r.ms)]),
+    // The aged timeline (an index of aged_balance) is built by the next call, once the rebuilt
+    // reports are visible: timed apart, the queries below read it.
+    const next = (await sql`select * from ods.refresh_reporting(wait => true)`).filter(
+      (r) => r.ms !== null,
     );
-    log(`${label(size)}: full refresh ${round(refreshMs / 1000, 1)} s`);
+    const perView = Object.fromEntries(
+      [...rows.filter((r) => r.ms !== null), ...next].map((r) => [
+        String(r.matview).replace('reporting_private.', ''),
+        Number(r.ms),
+      ]),
+    );
+    log(
+      `${label(size)}: full refresh ${round(refreshMs / 1000, 1)} s, then ${next.map((r) => `${r.matview} ${round(Number(r.ms) / 1000, 1)} s`).join(', ') || 'nothing'}`,
+    );
     // As autovacuum leaves the reports between refreshes (visibility map set, statistics).
-    await sql.unsafe(`vacuum (analyze) ${rows.map((r) => String(r.matview)).join(', ')}`);
+    await sql.unsafe(
+      `vacuum (analyze) ${[...new Set([...rows, ...next].map((r) => String(r.matview)))].join(', ')}`,
+    );
     // The load and the rebuild leave gigabytes to write at 10M: flushed now, not by a
     // checkpoint in the middle of the timed queries.
     const quiet = performance.now();
@@ -193,7 +205,7 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...queryRows,
     '',
-    `Full rebuild of every report: ${a.label} ${round(a.refreshMs / 1000, 1)} s, ${b.label} ${round(b.refreshMs / 1000, 1)} s (× ${ratio(b.refreshMs, a.refreshMs)}). Per view (ms):`,
+    `Full rebuild of every report: ${a.label} ${round(a.refreshMs / 1000, 1)} s, ${b.label} ${round(b.refreshMs / 1000, 1)} s (× ${ratio(b.refreshMs, a.refreshMs)}); the aged timeline, built by the next call once they are visible, is the last row (not in the total). Per view (ms):`,
     '',
     `| view | ${a.label} | ${b.label} | ${b.label}/${a.label} |`,
     '|---|---:|---:|---:|',
