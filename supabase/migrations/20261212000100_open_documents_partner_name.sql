@@ -372,14 +372,16 @@ begin
      where c.input = 'account_move';
     -- A renamed partner's name, in the rows of the other moves too (every row after a
     -- snapshot of the partners).
-    update reporting_private.open_documents d set partner_name = p.name
-      from reporting_private.partners p
-     where p.partner_id = d.partner_id and d.partner_name is distinct from p.name
-       and (bulk && '{res_partner}'
-            or d.partner_id in (select c.id from pg_temp.report_changes_claimed c
-                                 where c.input = 'res_partner'));
-    get diagnostics n = row_count;
-    changed := changed + n;
+    if (bulk || moved) && '{res_partner}' then
+      update reporting_private.open_documents d set partner_name = p.name
+        from reporting_private.partners p
+       where p.partner_id = d.partner_id and d.partner_name is distinct from p.name
+         and (bulk && '{res_partner}'
+              or d.partner_id in (select c.id from pg_temp.report_changes_claimed c
+                                   where c.input = 'res_partner'));
+      get diagnostics n = row_count;
+      changed := changed + n;
+    end if;
     mode := case when changed = 0 then 'unchanged' else 'incremental' end;
   end if;
   ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);
