@@ -118,6 +118,19 @@ describe('odoo-sync Edge Function', () => {
       await h.sql`update cron.job set active = true where jobname = 'reporting-refresh'`;
     });
 
+    /** Waits until the runs after `last` are two (the call and its continuation), both ended. */
+    async function continuationEnded(last: number) {
+      const until = Date.now() + 30_000;
+      let after: { trigger: string; ended: boolean }[] = [];
+      for (;;) {
+        after = await h.sql`select trigger, ended_at is not null as ended from ods.runs
+          where id > ${last} order by id`;
+        if (after.length >= 2 && after.every((r) => r.ended)) return;
+        if (Date.now() > until) throw new Error(`no continuation ended: ${JSON.stringify(after)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+
     it('is handed at once to a call of its own, which does not call again', async () => {
       // A full rebuild due (a report never filled) and estimated longer than any slice.
       await h.sql`update ods.reporting_matviews set last_ms = 1e9, last_mode = 'full'
@@ -134,15 +147,7 @@ describe('odoo-sync Edge Function', () => {
         reportsPending: true,
         continued: true,
       });
-      const until = Date.now() + 30_000;
-      let after: { trigger: string; ended: boolean }[] = [];
-      for (;;) {
-        after = await h.sql`select trigger, ended_at is not null as ended from ods.runs
-          where id > ${last} order by id`;
-        if (after.length >= 2 && after.every((r) => r.ended)) break;
-        if (Date.now() > until) throw new Error(`no continuation ended: ${JSON.stringify(after)}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await continuationEnded(last);
       // The continuation could not fit the rebuild either: it leaves it to the cron.
       await new Promise((r) => setTimeout(r, 1_500));
       const runs = await h.sql`select trigger from ods.runs where id > ${last} order by id`;
@@ -165,6 +170,32 @@ describe('odoo-sync Edge Function', () => {
       const [{ pending }] = await h.sql`select count(*)::int as pending
         from ods.reporting_matviews where refreshed_at is null`;
       expect(pending).toBe(0);
+    }, 60_000);
+
+    // The aged timeline (an index of aged_balance) is built by a later call than the rebuild of
+    // the reports it follows: that call is the continuation, not the cron's next minute.
+    it('hands the aged timeline a rebuild emptied to a call of its own', async () => {
+      // Every statement on aged_items counts as a rebuild, as a first copy's does.
+      await h.sql`update reporting_private.aged_timeline_state set bulk_pairs = 0`;
+      try {
+        await h.sql`update ods.reporting_matviews set refreshed_at = null
+          where matview = 'reporting_private.aged_items'`;
+        const [{ last }] = await h.sql`select coalesce(max(id), 0)::int as last from ods.runs`;
+        const partner = h.sim.control.truth('res.partner')[1];
+        h.sim.control.update('res.partner', partner.id as number, { email: 'aged@example.org' });
+        const summary = await (await call({ mode: 'sync' }, SERVICE_ROLE_KEY)).json();
+        expect(summary).toMatchObject({ outcome: 'ok', reportsPending: true, continued: true });
+        await continuationEnded(last);
+        const runs = await h.sql`select trigger from ods.runs where id > ${last} order by id`;
+        expect(runs.map((r) => r.trigger)).toEqual(['http', 'continue']);
+        const [state] = await h.sql`select ready from reporting_private.aged_timeline_state`;
+        expect(state.ready).toBe(true);
+        const [diff] = await h.sql`select missing, extra from ods.report_differences()
+          where matview = 'reporting_private.aged_timeline'`;
+        expect(diff).toEqual({ missing: '0', extra: '0' });
+      } finally {
+        await h.sql`update reporting_private.aged_timeline_state set bulk_pairs = 20000`;
+      }
     }, 60_000);
   });
 });

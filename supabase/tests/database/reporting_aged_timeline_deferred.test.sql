@@ -4,7 +4,7 @@
 -- row from aged_items and must give the same rows. bulk_pairs is lowered so that the hand-made
 -- book takes that path.
 begin;
-select plan(14);
+select plan(15);
 
 \ir fixtures/aged-book.psql
 
@@ -48,6 +48,9 @@ select results_eq(
                      order by total desc, partner_id nulls last limit 2) r
      where y.d in ('2026-03-15', '2026-06-30', '2026-07-20')$$,
   'without the timeline, aged_balance_top: the first rows by total, ties by partner');
+
+select throws_ok($$select * from reporting.aged_balance('2026-06-30', 'owed', 901)$$, '22023',
+                 null, 'without the timeline, a wrong kind is still a clear error');
 
 -- An item changes while the timeline waits: nothing to follow, the build will read it.
 update reporting_private.aged_items

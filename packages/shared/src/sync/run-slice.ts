@@ -242,9 +242,13 @@ async function refreshReports(
   try {
     const rows = await sql`select refreshed, reason
       from ods.refresh_reporting(false, false, ${Math.round(budgetMs)}::int, ${full})`;
-    // Deferred for the budget; not for a snapshot still running (the copy's end refreshes them).
-    const deferred = rows.filter((r) => String(r.reason).startsWith('deferred (budget')).length;
-    if (deferred) log?.(`[reporting] ${deferred} view(s) deferred to the next refresh (budget)`);
+    // Deferred for the budget, or left for the next call by the one that rebuilt its reports (the
+    // aged timeline); not for a snapshot still running (the copy's end refreshes them).
+    const deferred = rows.filter((r) =>
+      /^deferred( \(budget|: built in the next call)/.test(String(r.reason)),
+    ).length;
+    if (deferred)
+      log?.(`[reporting] ${deferred} report(s) left to the next refresh (budget, or built after)`);
     return { refreshed: rows.filter((r) => r.refreshed).length, deferred };
   } catch (e) {
     // The copy is fine; stale reports say so through sync_health, and cron retries the refresh.
