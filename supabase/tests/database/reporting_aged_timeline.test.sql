@@ -11,6 +11,8 @@ select plan(10);
 
 \ir fixtures/explain-lines.psql
 
+\ir fixtures/aged-balance-checks.psql
+
 select isnt((select reason from ods.refresh_reporting(force => true, wait => true) limit 1), null,
             'the refresh ran');
 select results_eq(
@@ -19,31 +21,7 @@ select results_eq(
   $$values (0::bigint, 0::bigint)$$,
   'the timeline equals its source after a refresh');
 
-create temp table days as
-select d::date as d, k.kind
-  from generate_series('2025-12-25'::date, '2026-08-10', interval '1 day') d,
-       (values ('receivable'), ('payable')) k (kind);
-
-select set_eq(
-  $$select y.d, y.kind, b.* from days y, (values (901::bigint), (902)) c (id),
-           reporting.aged_balance(y.d, y.kind, c.id) b$$,
-  $$select y.d, y.kind, r.* from days y, (values (901::bigint), (902)) c (id),
-           reporting_private.aged_rows_for(y.d, y.kind, array[c.id]) r$$,
-  'one company, every day and kind: the same rows as building each partner''s row');
-select set_eq(
-  $$select y.d, y.kind, b.* from days y, reporting.aged_balance(y.d, y.kind) b
-     where b.company_id in (901, 902)$$,
-  $$select y.d, y.kind, r.* from days y, reporting_private.aged_rows_for(y.d, y.kind, null) r
-     where r.company_id in (901, 902)$$,
-  'every company, every day and kind: the same rows too');
-select results_eq(
-  $$select t.* from days y, reporting.aged_balance_top(y.d, y.kind, 2, 901) t
-     where y.d in ('2026-03-15', '2026-06-30', '2026-07-20')$$,
-  $$select r.* from days y,
-           lateral (select * from reporting_private.aged_rows_for(y.d, y.kind, '{901}')
-                     order by total desc, partner_id nulls last limit 2) r
-     where y.d in ('2026-03-15', '2026-06-30', '2026-07-20')$$,
-  'aged_balance_top of one company: the first rows by total, ties by partner');
+select * from pg_temp.aged_balance_checks('the timeline built');
 
 -- The book has a handful of rows, which Postgres would rather sort: planned as for many.
 set local enable_seqscan = off;

@@ -4,9 +4,11 @@
 -- row from aged_items and must give the same rows. bulk_pairs is lowered so that the hand-made
 -- book takes that path.
 begin;
-select plan(15);
+select plan(17);
 
 \ir fixtures/aged-book.psql
+
+\ir fixtures/aged-balance-checks.psql
 
 update reporting_private.aged_timeline_state set bulk_pairs = 1;
 
@@ -23,31 +25,7 @@ select results_eq(
   $$values (0::bigint, 0::bigint)$$,
   'an empty timeline waiting for its build is no difference');
 
-create temp table days as
-select d::date as d, k.kind
-  from generate_series('2025-12-25'::date, '2026-08-10', interval '1 day') d,
-       (values ('receivable'), ('payable')) k (kind);
-
-select set_eq(
-  $$select y.d, y.kind, b.* from days y, (values (901::bigint), (902)) c (id),
-           reporting.aged_balance(y.d, y.kind, c.id) b$$,
-  $$select y.d, y.kind, r.* from days y, (values (901::bigint), (902)) c (id),
-           reporting_private.aged_rows_for(y.d, y.kind, array[c.id]) r$$,
-  'without the timeline, one company: the building query''s rows, every day and kind');
-select set_eq(
-  $$select y.d, y.kind, b.* from days y, reporting.aged_balance(y.d, y.kind) b
-     where b.company_id in (901, 902)$$,
-  $$select y.d, y.kind, r.* from days y, reporting_private.aged_rows_for(y.d, y.kind, null) r
-     where r.company_id in (901, 902)$$,
-  'without the timeline, every company: the same rows too');
-select results_eq(
-  $$select t.* from days y, reporting.aged_balance_top(y.d, y.kind, 2, 901) t
-     where y.d in ('2026-03-15', '2026-06-30', '2026-07-20')$$,
-  $$select r.* from days y,
-           lateral (select * from reporting_private.aged_rows_for(y.d, y.kind, '{901}')
-                     order by total desc, partner_id nulls last limit 2) r
-     where y.d in ('2026-03-15', '2026-06-30', '2026-07-20')$$,
-  'without the timeline, aged_balance_top: the first rows by total, ties by partner');
+select * from pg_temp.aged_balance_checks('without the timeline');
 
 select throws_ok($$select * from reporting.aged_balance('2026-06-30', 'owed', 901)$$, '22023',
                  null, 'without the timeline, a wrong kind is still a clear error');
@@ -78,12 +56,7 @@ select results_eq(
      where matview = 'reporting_private.aged_timeline'$$,
   $$values (0::bigint, 0::bigint)$$,
   'built from the items as they are, the change included');
-select set_eq(
-  $$select y.d, y.kind, b.* from days y, (values (901::bigint), (902)) c (id),
-           reporting.aged_balance(y.d, y.kind, c.id) b$$,
-  $$select y.d, y.kind, r.* from days y, (values (901::bigint), (902)) c (id),
-           reporting_private.aged_rows_for(y.d, y.kind, array[c.id]) r$$,
-  'with the timeline again: the building query''s rows, every day and kind');
+select * from pg_temp.aged_balance_checks('the timeline built again');
 select is((select count(*) from ods.refresh_reporting() where matview = 'reporting_private.aged_timeline'),
           0::bigint, 'once built, no row for it');
 
