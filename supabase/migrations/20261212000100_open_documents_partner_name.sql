@@ -55,7 +55,8 @@ select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_or
   left join reporting_private.companies c on c.company_id = d.company_id;
 
 -- Restated from 20261206100300_report_maintain.sql (same signature, rows, grants), with the
--- open documents' partner names followed.
+-- open documents' partner names followed, and the aged balances' of today after a snapshot of
+-- the partners too (it logs no ids: their names stayed as they were).
 create or replace function ods.maintain_reports(full boolean default false)
 returns table (matview text, mode text, changed bigint, ms numeric)
 language plpgsql security definer set search_path = '' set jit = off as $$
@@ -234,14 +235,16 @@ begin
           left join reporting_private.partners p on p.partner_id = s.partner_id
          where (s.b0, s.b1, s.b2, s.b3, s.b4, s.b5) <> (0, 0, 0, 0, 0, 0)$q$,
         matview, case when matview like '%receivable%' then 'receivable' else 'payable' end);
-      -- A renamed partner's name, wherever it shows.
+      -- A renamed partner's name, wherever it shows (every row after a snapshot of the
+      -- partners, which logs no ids).
       execute format('update %s a set partner_name = p.name
                         from reporting_private.partners p
                        where p.partner_id = a.partner_id and a.partner_name is distinct from p.name
-                         and a.partner_id in (select c.id from pg_temp.report_changes_claimed c
-                                               where c.input = ''res_partner'')', matview);
+                         and (%L or a.partner_id in (select c.id from pg_temp.report_changes_claimed c
+                                                      where c.input = ''res_partner''))',
+                     matview, bulk && '{res_partner}');
       select count(*) into changed from pg_temp.report_groups;
-      mode := case when changed = 0 and not moved && '{res_partner}' then 'unchanged'
+      mode := case when changed = 0 and not (bulk || moved) && '{res_partner}' then 'unchanged'
                    else 'incremental' end;
     end if;
     ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);

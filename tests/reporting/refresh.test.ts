@@ -133,6 +133,25 @@ describe('ods.refresh_reporting', () => {
     expect(names.map((n) => n.partner_name)).toEqual(['Renamed Partner']);
   });
 
+  it('a snapshot of the partners (no ids logged) brings a rename into every report showing it', async () => {
+    const [{ id }] = await h.sql`select a.partner_id::int as id from reporting.aged_receivable a
+      where exists (select from reporting.open_invoices o where o.partner_id = a.partner_id)
+      order by a.partner_id limit 1`;
+    // As a snapshot page writes: the change is logged for the table, not per row.
+    await h.sql.begin(async (tx) => {
+      await tx`select set_config('ods.report_capture', 'bulk', true)`;
+      await tx`update odoo.res_partner set name = 'Snapshot Name', complete_name = 'Snapshot Name',
+        display_name = 'Snapshot Name' where id = ${id}`;
+    });
+    await h.sql`select * from ods.refresh_reporting()`;
+    const aged = await h.sql`select distinct partner_name from reporting.aged_receivable
+      where partner_id = ${id}`;
+    expect(aged.map((r) => r.partner_name)).toEqual(['Snapshot Name']);
+    const open = await h.sql`select distinct partner_name from reporting.open_invoices
+      where partner_id = ${id}`;
+    expect(open.map((r) => r.partner_name)).toEqual(['Snapshot Name']);
+  });
+
   it('a change in the mirror shows as refresh_pending until the refresh', async () => {
     await h.sql`update odoo.account_move set ref = 'changed' where id = (select min(id) from odoo.account_move)`;
     const [f] = await h.sql`select refresh_pending from reporting.freshness`;
