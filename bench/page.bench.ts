@@ -323,9 +323,9 @@ export async function run(ctx: BenchContext): Promise<BenchReport> {
 }
 
 /**
- * The aged timeline is built after the reports are visible, by a later refresh (the cron job's,
- * within a minute): waited for before the page is timed, so that every run times the same
- * aged_balance. Says when it was built and how long that took.
+ * The aged timeline is built after the reports are visible, by a later refresh (the sync's
+ * continuation, or the cron job's within a minute): waited for before the page is timed, so that
+ * every run times the same aged_balance. Says when it was built and how long that took.
  */
 async function waitAgedTimeline(stack: BenchStack, timeoutMs: number) {
   const t0 = performance.now();
@@ -339,7 +339,7 @@ async function waitAgedTimeline(stack: BenchStack, timeoutMs: number) {
     if (performance.now() - t0 > timeoutMs) {
       await stack.sql`select * from ods.refresh_reporting(false, true)`;
       return {
-        describe: `the aged timeline NOT built by the cron within ${timeoutMs / 1000} s: built by the benchmark`,
+        describe: `the aged timeline NOT built within ${timeoutMs / 1000} s: built by the benchmark`,
       };
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -51,8 +51,8 @@ describe('the LIKE-escape error oracle through /rest/v1', () => {
     ['open_invoices', 'ref', SECRET_REF, 'Visible-ref-1'],
     ['partner_ledger', 'label', SECRET_REF, 'INV/1/0001'],
     // Views without a barrier, over reports whose rows a policy restricts; the partner's name
-    // is the report row's own (open_invoices) or joined as an expression of both sides, so a
-    // filter on it waits for the join.
+    // is the report row's own (open_invoices: the policy runs first) or joined as an expression
+    // of both sides (a filter on it waits for the join).
     ['open_invoices', 'partner_name', SECRET_PARTNER, 'Customer of one'],
     ['partner_balances', 'partner_name', SECRET_PARTNER, 'Customer of one'],
     ['aged_receivable', 'partner_name', SECRET_PARTNER, 'Customer of one'],
