@@ -35,10 +35,20 @@ comment on table reporting_private.aged_timeline_state is
   'ods.refresh_reporting call after a bulk change of aged_items; aged_balance reads aged_items '
   'directly meanwhile. One row';
 
+-- Whether the timeline is built (false if its row is missing: aged_balance then reads the items,
+-- which is right whatever the table holds). Called once per statement as a one-time filter.
+create function reporting_private.aged_timeline_ready() returns boolean
+language sql stable as $$
+  select coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+$$;
+revoke all on function reporting_private.aged_timeline_ready() from public;
+grant execute on function reporting_private.aged_timeline_ready()
+  to authenticated, service_role, finanzas_bi;
+
 -- What the table must hold: nothing while it waits for its build.
 create or replace view reporting_private.aged_timeline__source as
 select t.* from reporting_private.aged_timeline_of(null, null) t
- where (select s.ready from reporting_private.aged_timeline_state s);
+ where reporting_private.aged_timeline_ready();
 
 create or replace function reporting_private.aged_timeline_follow() returns trigger
 language plpgsql security definer set search_path = '' as $$
@@ -366,7 +376,7 @@ language sql stable as $$
          from reporting_private.aged_timeline t
         where t.kind = aged_balance.kind and t.company_id = aged_balance.company
           and aged_balance.company = any (reporting_private.requested_companies(aged_balance.company))
-          and coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+          and reporting_private.aged_timeline_ready()
           and t.year = date_trunc('year', aged_balance.as_of::timestamp)::date
           and t.during @> aged_balance.as_of
         order by t.amount desc)
@@ -377,7 +387,7 @@ language sql stable as $$
          from reporting_private.aged_timeline t
         where t.kind = aged_balance.kind and t.company_id = aged_balance.company
           and aged_balance.company = any (reporting_private.requested_companies(aged_balance.company))
-          and coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+          and reporting_private.aged_timeline_ready()
           and t.is_last and t.year < date_trunc('year', aged_balance.as_of::timestamp)::date
         order by t.amount desc)
       union all
@@ -388,7 +398,7 @@ language sql stable as $$
         where aged_balance.company is null and t.kind = aged_balance.kind
           and t.company_id = any (array(select a.company_id from reporting_private.aged_companies(
                 reporting_private.requested_companies(aged_balance.company)) a))
-          and coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+          and reporting_private.aged_timeline_ready()
           and t.year = date_trunc('year', aged_balance.as_of::timestamp)::date
           and t.during @> aged_balance.as_of
         order by t.amount desc)
@@ -400,7 +410,7 @@ language sql stable as $$
         where aged_balance.company is null and t.kind = aged_balance.kind
           and t.company_id = any (array(select a.company_id from reporting_private.aged_companies(
                 reporting_private.requested_companies(aged_balance.company)) a))
-          and coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+          and reporting_private.aged_timeline_ready()
           and t.is_last and t.year < date_trunc('year', aged_balance.as_of::timestamp)::date
         order by t.amount desc)
       union all
@@ -411,7 +421,7 @@ language sql stable as $$
          from reporting_private.aged_partner_units_apart(
                 aged_balance.as_of, aged_balance.kind,
                 reporting_private.requested_companies(aged_balance.company)) g
-        where not coalesce((select s.ready from reporting_private.aged_timeline_state s), false)
+        where not reporting_private.aged_timeline_ready()
         order by 5 desc)
     ) u
    cross join lateral (

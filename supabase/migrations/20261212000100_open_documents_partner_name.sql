@@ -54,9 +54,32 @@ select d.move_id, d.company_id, d.kind, d.move_type, d.name, d.ref, d.invoice_or
   left join reporting_private.currencies cur on cur.currency_id = d.currency_id
   left join reporting_private.companies c on c.company_id = d.company_id;
 
+-- A renamed partner's name in a report that keeps it (partner_id, partner_name), within
+-- ods.maintain_reports: the rows of the partners whose changes it claimed, or every row after a
+-- snapshot of the partners (a snapshot page logs the table, no ids). Rows updated.
+create function ods.follow_partner_names(report text, bulk text[], moved text[]) returns bigint
+language plpgsql set search_path = '' as $$
+declare
+  n bigint;
+begin
+  if not (bulk || moved) && '{res_partner}' then
+    return 0;
+  end if;
+  execute format('update %s a set partner_name = p.name
+                    from reporting_private.partners p
+                   where p.partner_id = a.partner_id and a.partner_name is distinct from p.name
+                     and ($1 or a.partner_id in (select c.id from pg_temp.report_changes_claimed c
+                                                  where c.input = ''res_partner''))', report)
+    using bulk && '{res_partner}';
+  get diagnostics n = row_count;
+  return n;
+end $$;
+revoke all on function ods.follow_partner_names(text, text[], text[]) from public;
+
 -- Restated from 20261206100300_report_maintain.sql (same signature, rows, grants), with the
 -- open documents' partner names followed, and the aged balances' of today after a snapshot of
--- the partners too (it logs no ids: their names stayed as they were).
+-- the partners too (it logs no ids: their names stayed as they were), both through
+-- ods.follow_partner_names.
 create or replace function ods.maintain_reports(full boolean default false)
 returns table (matview text, mode text, changed bigint, ms numeric)
 language plpgsql security definer set search_path = '' set jit = off as $$
@@ -235,14 +258,7 @@ begin
           left join reporting_private.partners p on p.partner_id = s.partner_id
          where (s.b0, s.b1, s.b2, s.b3, s.b4, s.b5) <> (0, 0, 0, 0, 0, 0)$q$,
         matview, case when matview like '%receivable%' then 'receivable' else 'payable' end);
-      -- A renamed partner's name, wherever it shows (every row after a snapshot of the
-      -- partners, which logs no ids).
-      execute format('update %s a set partner_name = p.name
-                        from reporting_private.partners p
-                       where p.partner_id = a.partner_id and a.partner_name is distinct from p.name
-                         and (%L or a.partner_id in (select c.id from pg_temp.report_changes_claimed c
-                                                      where c.input = ''res_partner''))',
-                     matview, bulk && '{res_partner}');
+      perform ods.follow_partner_names(matview, bulk, moved);
       select count(*) into changed from pg_temp.report_groups;
       mode := case when changed = 0 and not (bulk || moved) && '{res_partner}' then 'unchanged'
                    else 'incremental' end;
@@ -373,18 +389,8 @@ begin
                           where c.input = 'account_move' and c.id is not null);
     select count(distinct c.id) into changed from pg_temp.report_changes_claimed c
      where c.input = 'account_move';
-    -- A renamed partner's name, in the rows of the other moves too (every row after a
-    -- snapshot of the partners).
-    if (bulk || moved) && '{res_partner}' then
-      update reporting_private.open_documents d set partner_name = p.name
-        from reporting_private.partners p
-       where p.partner_id = d.partner_id and d.partner_name is distinct from p.name
-         and (bulk && '{res_partner}'
-              or d.partner_id in (select c.id from pg_temp.report_changes_claimed c
-                                   where c.input = 'res_partner'));
-      get diagnostics n = row_count;
-      changed := changed + n;
-    end if;
+    -- A renamed partner's name, in the rows of the other moves too.
+    changed := changed + ods.follow_partner_names(matview, bulk, moved);
     mode := case when changed = 0 then 'unchanged' else 'incremental' end;
   end if;
   ms := round(extract(epoch from clock_timestamp() - t0)::numeric * 1000, 1);
